@@ -1,0 +1,243 @@
+package dev.apns;
+
+import dev.apns.internal.SessionConfig;
+import dev.apns.internal.SessionEngine;
+import dev.apns.spi.Backend;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The entry point: sends {@link Message}s and reads {@link Feedback} over pooled connections of one
+ * transport {@link Backend}. Connections are kept per (endpoint, certificate), opened on first use,
+ * reused by later sends, closed by {@link #outdate(Duration)} when idle and all closed by
+ * {@link #close()}.
+ *
+ * <p>Thread-safe: any number of threads may send at once; each send has a connection to itself for its
+ * duration, so concurrent sends use several connections. No lock is held while waiting on the network.
+ *
+ * <pre>{@code
+ * try (ApnsSession session = ApnsSession.builder()
+ *         .credentials(Credentials.fromPkcs12(p12Bytes, password))
+ *         .environment(Environment.SANDBOX)
+ *         .build()) {
+ *     Result result = session.send(Message.builder().alert("Hello").token(hex).build());
+ *     result.rejections().forEach(r -> forget(r.token()));
+ * }
+ * }</pre>
+ */
+public final class ApnsSession implements AutoCloseable {
+    private final SessionEngine engine;
+
+    private ApnsSession(SessionConfig config) {
+        this.engine = new SessionEngine(config);
+    }
+
+    /** A builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Sends the message to each of its tokens with the session's credentials and waits until every token
+     * is accepted, rejected or handed back for retry (see {@link Confirmation}). Notifications the server
+     * dropped after a rejection, a shutdown or a dead connection are resent on a new connection
+     * automatically unless {@link Builder#automaticResend(boolean)} is off. Network failures do not
+     * throw: they are reported in {@link Result#errors()} and the affected tokens come back in
+     * {@link Result#retry()}.
+     *
+     * @throws IllegalStateException when the session is closed
+     */
+    public Result send(Message message) {
+        return engine.send(engine.defaultCredentials(), message);
+    }
+
+    /** {@link #send(Message)} with other credentials (another app); pooled separately. */
+    public Result send(Credentials credentials, Message message) {
+        return engine.send(Objects.requireNonNull(credentials, "credentials"), message);
+    }
+
+    /**
+     * Opens a new, unpooled connection to the feedback service with the session's credentials and
+     * returns its entries as an iteration; close it when done.
+     *
+     * @throws ApnsException when the connection cannot be opened (TLS refused, unreachable)
+     */
+    public Feedback feedback() {
+        return engine.feedback(engine.defaultCredentials());
+    }
+
+    /** {@link #feedback()} with other credentials. */
+    public Feedback feedback(Credentials credentials) {
+        return engine.feedback(Objects.requireNonNull(credentials, "credentials"));
+    }
+
+    /**
+     * Closes the pooled connections that have not been used for at least {@code idle}.
+     *
+     * @return how many were closed
+     */
+    public int outdate(Duration idle) {
+        return engine.outdate(Objects.requireNonNull(idle, "idle"));
+    }
+
+    /** How many pooled connections are open now (idle or in use). */
+    public int openConnections() {
+        return engine.openConnections();
+    }
+
+    /** The name of the backend in use. */
+    public String backendName() {
+        return engine.backend().name();
+    }
+
+    /**
+     * Closes every connection and, when the session chose its backend itself, the backend. Sends in
+     * progress end with their remaining tokens in {@link Result#retry()}. Idempotent.
+     */
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    /**
+     * Configures an {@link ApnsSession}. Every option has a default except the credentials, which are
+     * needed for {@link ApnsSession#send(Message)} and {@link ApnsSession#feedback()} (the overloads
+     * taking credentials work without them). Not thread-safe.
+     */
+    public static final class Builder {
+        private Backend backend;
+        private String backendName;
+        private Credentials credentials;
+        private Endpoint gateway = Environment.PRODUCTION.gateway();
+        private Endpoint feedback = Environment.PRODUCTION.feedback();
+        private Trust trust = Trust.system();
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration writeTimeout = Duration.ofSeconds(10);
+        private Confirmation confirmation = Confirmation.defaults();
+        private boolean automaticResend = true;
+        private int writeChunkBytes = 16 * 1024;
+        private int maxAttemptsWithoutProgress = 3;
+
+        private Builder() {
+        }
+
+        /** Uses this backend instance; the caller keeps ownership and closes it after the session. */
+        public Builder backend(Backend backend) {
+            this.backend = Objects.requireNonNull(backend, "backend");
+            this.backendName = null;
+            return this;
+        }
+
+        /**
+         * Uses the discovered backend with this name ({@code blocking}, {@code netty}, ...). Without either
+         * backend option the system property {@code apns.backend} decides, then the highest priority.
+         */
+        public Builder backend(String name) {
+            this.backendName = Objects.requireNonNull(name, "name");
+            this.backend = null;
+            return this;
+        }
+
+        /** The default credentials for {@link ApnsSession#send(Message)} and {@link ApnsSession#feedback()}. */
+        public Builder credentials(Credentials credentials) {
+            this.credentials = Objects.requireNonNull(credentials, "credentials");
+            return this;
+        }
+
+        /** Uses Apple's gateway and feedback endpoints of this environment (production by default). */
+        public Builder environment(Environment environment) {
+            Objects.requireNonNull(environment, "environment");
+            this.gateway = environment.gateway();
+            this.feedback = environment.feedback();
+            return this;
+        }
+
+        /** The gateway endpoint, for private gateways and tests. */
+        public Builder gateway(Endpoint gateway) {
+            this.gateway = Objects.requireNonNull(gateway, "gateway");
+            return this;
+        }
+
+        /** The feedback endpoint, for private gateways and tests. */
+        public Builder feedback(Endpoint feedback) {
+            this.feedback = Objects.requireNonNull(feedback, "feedback");
+            return this;
+        }
+
+        /** Which server certificates to accept; the system trust store by default. */
+        public Builder trust(Trust trust) {
+            this.trust = Objects.requireNonNull(trust, "trust");
+            return this;
+        }
+
+        /** The limit for a TCP connect and, separately, for a TLS handshake; 10 s by default. */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = requirePositive(timeout, "connectTimeout");
+            return this;
+        }
+
+        /** How long one write may be blocked by a server that does not read; 10 s by default. */
+        public Builder writeTimeout(Duration timeout) {
+            this.writeTimeout = requirePositive(timeout, "writeTimeout");
+            return this;
+        }
+
+        /** How a send learns that its batch went through; a 200 ms quiet period by default. */
+        public Builder confirmation(Confirmation confirmation) {
+            this.confirmation = Objects.requireNonNull(confirmation, "confirmation");
+            return this;
+        }
+
+        /**
+         * Whether notifications dropped by the server (after a rejection, a shutdown or a dead connection)
+         * are resent automatically within the same send (the default) or handed back in
+         * {@link Result#retry()}.
+         */
+        public Builder automaticResend(boolean automaticResend) {
+            this.automaticResend = automaticResend;
+            return this;
+        }
+
+        /** How many bytes of notifications are encoded and written at a time; 16 KiB by default. */
+        public Builder writeChunkBytes(int bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("writeChunkBytes must be at least 1024, was " + bytes + ".");
+            }
+            this.writeChunkBytes = bytes;
+            return this;
+        }
+
+        /**
+         * How many connection attempts in a row may end without a single notification accepted or rejected
+         * before a send gives up and hands the rest back; 3 by default.
+         */
+        public Builder maxAttemptsWithoutProgress(int attempts) {
+            if (attempts < 1) {
+                throw new IllegalArgumentException("maxAttemptsWithoutProgress must be at least 1, was " + attempts + ".");
+            }
+            this.maxAttemptsWithoutProgress = attempts;
+            return this;
+        }
+
+        /**
+         * The session. Chooses the backend now (so a missing backend fails here) but opens no connection.
+         *
+         * @throws BackendException when no backend can be chosen
+         * @throws CredentialsException when the credentials' certificate has expired
+         */
+        public ApnsSession build() {
+            return new ApnsSession(new SessionConfig(backend, backendName, credentials, gateway, feedback, trust,
+                    connectTimeout, writeTimeout, confirmation, automaticResend, writeChunkBytes,
+                    maxAttemptsWithoutProgress));
+        }
+
+        private static Duration requirePositive(Duration duration, String name) {
+            Objects.requireNonNull(duration, name);
+            if (duration.isNegative() || duration.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, was " + duration + ".");
+            }
+            return duration;
+        }
+    }
+}

@@ -1,0 +1,14 @@
+/**
+ * The APNs SDK's core: the public API ({@code dev.apns}), the transport SPI ({@code dev.apns.spi}) and
+ * the sans-IO protocol codecs ({@code dev.apns.protocol}).
+ */
+module dev.apns.core {
+    requires org.slf4j;
+    requires com.fasterxml.jackson.databind;
+
+    exports dev.apns;
+    exports dev.apns.spi;
+    exports dev.apns.protocol;
+
+    uses dev.apns.spi.Backend;
+}
