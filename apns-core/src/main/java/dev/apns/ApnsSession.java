@@ -61,7 +61,7 @@ public final class ApnsSession implements AutoCloseable {
      * Opens a new, unpooled connection to the feedback service with the session's credentials and
      * returns its entries as an iteration; close it when done.
      *
-     * @throws ApnsException when the connection cannot be opened (TLS refused, unreachable)
+     * @throws ConnectionFailedException when the connection cannot be opened (TLS refused, unreachable)
      */
     public Feedback feedback() {
         return engine.feedback(engine.defaultCredentials());
@@ -114,6 +114,7 @@ public final class ApnsSession implements AutoCloseable {
         private Trust trust = Trust.system();
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration writeTimeout = Duration.ofSeconds(10);
+        private Duration readTimeout = Duration.ofSeconds(30);
         private Confirmation confirmation = Confirmation.defaults();
         private boolean automaticResend = true;
         private int writeChunkBytes = 16 * 1024;
@@ -183,6 +184,15 @@ public final class ApnsSession implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long the feedback reader waits for the next bytes before it ends the stream with a
+         * timeout failure; 30 s by default.
+         */
+        public Builder readTimeout(Duration timeout) {
+            this.readTimeout = requirePositive(timeout, "readTimeout");
+            return this;
+        }
+
         /** How a send learns that its batch went through; a 200 ms quiet period by default. */
         public Builder confirmation(Confirmation confirmation) {
             this.confirmation = Objects.requireNonNull(confirmation, "confirmation");
@@ -228,7 +238,7 @@ public final class ApnsSession implements AutoCloseable {
          */
         public ApnsSession build() {
             return new ApnsSession(new SessionConfig(backend, backendName, credentials, gateway, feedback, trust,
-                    connectTimeout, writeTimeout, confirmation, automaticResend, writeChunkBytes,
+                    connectTimeout, writeTimeout, readTimeout, confirmation, automaticResend, writeChunkBytes,
                     maxAttemptsWithoutProgress));
         }
 

@@ -10,7 +10,7 @@ import java.time.Duration;
 
 /** The options of an {@code ApnsSession}, as its builder collected them. */
 public record SessionConfig(Backend backend, String backendName, Credentials credentials, Endpoint gateway,
-                            Endpoint feedback, Trust trust, Duration connectTimeout, Duration writeTimeout,
+                            Endpoint feedback, Trust trust, Duration connectTimeout, Duration writeTimeout, Duration readTimeout,
                             Confirmation confirmation, boolean automaticResend, int writeChunkBytes,
                             int maxAttemptsWithoutProgress) {
 }

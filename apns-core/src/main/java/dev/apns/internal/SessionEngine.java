@@ -1,44 +1,187 @@
 package dev.apns.internal;
 
 import dev.apns.Credentials;
+import dev.apns.CredentialsException;
+import dev.apns.DeliveryError;
+import dev.apns.Endpoint;
 import dev.apns.Feedback;
 import dev.apns.Message;
 import dev.apns.Result;
+import dev.apns.ConnectionFailedException;
 import dev.apns.spi.Backend;
+import dev.apns.spi.Certificate;
+import dev.apns.spi.ConnectRequest;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.SocketException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** The machinery behind {@code ApnsSession}. */
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+
+/**
+ * The machinery behind {@code ApnsSession}: the chosen backend, the certificates it prepared, and the
+ * connection pool. Thread-safe.
+ */
 public final class SessionEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionEngine.class);
+
+    private final SessionConfig config;
+    private final Backend backend;
+    private final boolean ownsBackend;
+    private final Map<Credentials, Certificate> certificates = new ConcurrentHashMap<>();
+    private final ConnectionPool pool = new ConnectionPool();
+    private volatile boolean closed;
+
     public SessionEngine(SessionConfig config) {
-        throw new UnsupportedOperationException("TODO");
+        this.config = Objects.requireNonNull(config, "config");
+        if (config.credentials() != null) {
+            config.credentials().checkValidity(Instant.now());
+        }
+        if (config.backend() != null) {
+            this.backend = config.backend();
+            this.ownsBackend = false;
+        } else {
+            this.backend = BackendSelector.select(config.backendName(), SessionEngine.class.getClassLoader());
+            this.ownsBackend = true;
+        }
+        LOG.debug("Session uses backend '{}' for gateway {} and feedback {}.", backend.name(), config.gateway(),
+                config.feedback());
     }
 
-    public Credentials defaultCredentials() {
-        throw new UnsupportedOperationException("TODO");
-    }
-
-    public Result send(Credentials credentials, Message message) {
-        throw new UnsupportedOperationException("TODO");
-    }
-
-    public Feedback feedback(Credentials credentials) {
-        throw new UnsupportedOperationException("TODO");
-    }
-
-    public int outdate(Duration idle) {
-        throw new UnsupportedOperationException("TODO");
-    }
-
-    public int openConnections() {
-        throw new UnsupportedOperationException("TODO");
+    SessionConfig config() {
+        return config;
     }
 
     public Backend backend() {
-        throw new UnsupportedOperationException("TODO");
+        return backend;
+    }
+
+    public Credentials defaultCredentials() {
+        if (config.credentials() == null) {
+            throw new IllegalStateException("This session has no default credentials; set them with "
+                    + "ApnsSession.builder().credentials(...) or pass credentials to send/feedback.");
+        }
+        return config.credentials();
+    }
+
+    public Result send(Credentials credentials, Message message) {
+        Objects.requireNonNull(message, "message");
+        requireOpen();
+        PoolKey key = new PoolKey(config.gateway(), certificate(credentials));
+        return new BatchSender(this, key, message).send();
+    }
+
+    public Feedback feedback(Credentials credentials) {
+        requireOpen();
+        Certificate certificate = certificate(credentials);
+        return FeedbackReader.open(backend, request(config.feedback(), certificate), config.readTimeout());
+    }
+
+    public int outdate(Duration idle) {
+        return pool.outdate(idle);
+    }
+
+    public int openConnections() {
+        return pool.openCount();
     }
 
     public void close() {
-        throw new UnsupportedOperationException("TODO");
+        if (closed) {
+            return;
+        }
+        closed = true;
+        pool.close();
+        if (ownsBackend) {
+            backend.close();
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** A pooled connection for the key, or a new one. */
+    GatewayConnection acquire(PoolKey key) throws IOException {
+        GatewayConnection connection = pool.borrow(key);
+        if (connection != null) {
+            return connection;
+        }
+        connection = new GatewayConnection(key);
+        connection.attach(backend.connect(request(key.endpoint(), key.certificate()), connection));
+        if (!pool.register(connection)) {
+            connection.close();
+            throw new IllegalStateException("The session was closed while a connection was being opened.");
+        }
+        LOG.debug("Opened a gateway connection to {} for {}.", key.endpoint(), key.certificate());
+        return connection;
+    }
+
+    void release(GatewayConnection connection) {
+        pool.release(connection);
+    }
+
+    void discard(GatewayConnection connection) {
+        pool.discard(connection);
+    }
+
+    /** A sentence for a failed connect, naming an expired certificate when that is the reason. */
+    DeliveryError describeConnectFailure(PoolKey key, Throwable failure) {
+        Credentials credentials = key.certificate().credentials();
+        try {
+            credentials.checkValidity(Instant.now());
+        } catch (CredentialsException expired) {
+            return DeliveryError.ofCause("Could not connect to " + key.endpoint() + ": " + expired.getMessage(), failure);
+        }
+        String hint = failure instanceof SSLException
+                ? " The TLS handshake failed: check that the server trusts the certificate '" + credentials.subject()
+                + "' and that the server's certificate is trusted by this session's Trust."
+                : "";
+        return DeliveryError.ofCause("Could not connect to " + key.endpoint() + ": " + failure.getMessage() + "." + hint,
+                failure);
+    }
+
+    /**
+     * True for failures that retrying will not heal: a refused TLS handshake or certificate (the server's
+     * alert or our verification of it), or a closed session.
+     */
+    static boolean isPermanent(Throwable failure) {
+        if (failure instanceof IllegalStateException) {
+            return true;
+        }
+        if (failure instanceof SSLHandshakeException) {
+            return !(failure.getCause() instanceof SocketException);
+        }
+        if (failure instanceof SSLException) {
+            String text = String.valueOf(failure.getMessage());
+            return text.contains("alert") || text.contains("certificate");
+        }
+        return false;
+    }
+
+    private Certificate certificate(Credentials credentials) {
+        Objects.requireNonNull(credentials, "credentials");
+        return certificates.computeIfAbsent(credentials, backend::certificate);
+    }
+
+    private ConnectRequest request(Endpoint endpoint, Certificate certificate) {
+        return new ConnectRequest(endpoint, certificate, config.trust(), config.connectTimeout(), config.writeTimeout());
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("This ApnsSession is closed.");
+        }
+    }
+
+    static ConnectionFailedException connectFailure(Endpoint endpoint, IOException e) {
+        return new ConnectionFailedException("Could not connect to " + endpoint + ": " + e.getMessage(), e);
     }
 }

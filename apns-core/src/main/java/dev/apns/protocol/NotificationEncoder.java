@@ -1,5 +1,7 @@
 package dev.apns.protocol;
 
+import dev.apns.DeviceToken;
+
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 
@@ -82,6 +84,33 @@ public final class NotificationEncoder {
         if (token != null) {
             destination.put(ITEM_TOKEN).putShort((short) token.length).put(token);
         }
+        writeTail(destination, identifier, payload, expirySeconds, priority, hasExpiry, hasPriority);
+    }
+
+    /**
+     * Writes a command-2 frame for a {@link DeviceToken} without copying its bytes first; otherwise as
+     * {@link #writeFrame(ByteBuffer, long, byte[], byte[], long, int)}.
+     */
+    public static void writeFrame(ByteBuffer destination, long identifier, DeviceToken token, byte[] payload,
+                                  long expirySeconds, int priority) {
+        checkLength(payload.length, "payload");
+        boolean hasExpiry = expirySeconds != NO_EXPIRY;
+        boolean hasPriority = priority != NO_PRIORITY;
+        if (hasPriority && (priority < 0 || priority > 255)) {
+            throw new IllegalArgumentException("Priority must be 0 to 255, was " + priority + ".");
+        }
+        int frameLength = frameLength(token.length(), payload.length, hasExpiry, hasPriority);
+        if (destination.remaining() < 5 + frameLength) {
+            throw new BufferOverflowException();
+        }
+        destination.put(COMMAND_FRAME).putInt(frameLength);
+        destination.put(ITEM_TOKEN).putShort((short) token.length());
+        token.writeTo(destination);
+        writeTail(destination, identifier, payload, expirySeconds, priority, hasExpiry, hasPriority);
+    }
+
+    private static void writeTail(ByteBuffer destination, long identifier, byte[] payload, long expirySeconds,
+                                  int priority, boolean hasExpiry, boolean hasPriority) {
         destination.put(ITEM_PAYLOAD).putShort((short) payload.length).put(payload);
         destination.put(ITEM_IDENTIFIER).putShort((short) 4).putInt((int) identifier);
         if (hasExpiry) {

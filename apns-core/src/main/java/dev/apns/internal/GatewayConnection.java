@@ -1,0 +1,154 @@
+package dev.apns.internal;
+
+import dev.apns.Endpoint;
+import dev.apns.protocol.ErrorResponse;
+import dev.apns.protocol.ErrorResponseDecoder;
+import dev.apns.protocol.Identifiers;
+import dev.apns.spi.Certificate;
+import dev.apns.spi.CloseReason;
+import dev.apns.spi.Connection;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One pooled gateway connection as core sees it: the backend's byte pipe, the identifier counter of the
+ * connection, and the error-response decoder fed by the backend's reader. Only one send uses a
+ * connection at a time (the pool lends it out); the reader thread signals through {@link #signal()}.
+ */
+final class GatewayConnection implements Connection.Listener {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayConnection.class);
+
+    private final PoolKey key;
+    private final ErrorResponseDecoder decoder = new ErrorResponseDecoder(new ErrorResponseDecoder.Listener() {
+        @Override
+        public void onErrorResponse(ErrorResponse response) {
+            recordErrorResponse(response);
+        }
+
+        @Override
+        public void onMalformed(String description) {
+            LOG.warn("Gateway {} sent bytes that are not an error response: {}", key.endpoint(), description);
+        }
+    });
+    /** Completes with the first error response or close, whichever comes first. */
+    private final CompletableFuture<Void> signal = new CompletableFuture<>();
+    private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
+
+    private volatile Connection connection;
+    private volatile ErrorResponse errorResponse;
+    private volatile boolean inUse;
+    private volatile long lastUsedNanos = System.nanoTime();
+    private long nextIdentifier = Identifiers.FIRST;
+
+    GatewayConnection(PoolKey key) {
+        this.key = key;
+    }
+
+    /** Called once, right after the backend returned the connection. */
+    void attach(Connection connection) {
+        this.connection = connection;
+    }
+
+    PoolKey key() {
+        return key;
+    }
+
+    Endpoint endpoint() {
+        return key.endpoint();
+    }
+
+    Certificate certificate() {
+        return key.certificate();
+    }
+
+    /** Takes the next identifier of this connection (1, 2, ..., 2^32-1, 1, ...). */
+    long takeIdentifier() {
+        long identifier = nextIdentifier;
+        nextIdentifier = Identifiers.next(identifier);
+        return identifier;
+    }
+
+    /** The identifier the next notification will get. */
+    long peekIdentifier() {
+        return nextIdentifier;
+    }
+
+    void write(ByteBuffer bytes) throws IOException {
+        connection.write(bytes);
+    }
+
+    /** Completes with the first error response or close. */
+    CompletableFuture<Void> signal() {
+        return signal;
+    }
+
+    CompletableFuture<CloseReason> closedFuture() {
+        return closed;
+    }
+
+    /** The error response received, if any. */
+    ErrorResponse errorResponse() {
+        return errorResponse;
+    }
+
+    /** Why the connection ended, or {@code null} while open. */
+    CloseReason closeReason() {
+        return closed.getNow(null);
+    }
+
+    /** Open, with no error response: fit for another send. */
+    boolean isUsable() {
+        Connection c = connection;
+        return c != null && c.isOpen() && errorResponse == null && !signal.isDone();
+    }
+
+    void markInUse(boolean inUse) {
+        this.inUse = inUse;
+        this.lastUsedNanos = System.nanoTime();
+    }
+
+    long lastUsedNanos() {
+        return lastUsedNanos;
+    }
+
+    void close() {
+        Connection c = connection;
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    @Override
+    public void onData(ByteBuffer bytes) {
+        decoder.decode(bytes);
+    }
+
+    @Override
+    public void onClosed(CloseReason reason) {
+        if (decoder.pendingBytes() > 0) {
+            LOG.warn("Gateway {} closed in the middle of an error response ({} of {} bytes read).", key.endpoint(),
+                    decoder.pendingBytes(), ErrorResponse.SIZE);
+        }
+        LOG.debug("Gateway connection to {} {}.", key.endpoint(), reason);
+        closed.complete(reason);
+        signal.complete(null);
+    }
+
+    private void recordErrorResponse(ErrorResponse response) {
+        if (errorResponse != null) {
+            LOG.warn("Gateway {} sent a second error response {} after {}; ignored.", key.endpoint(), response, errorResponse);
+            return;
+        }
+        errorResponse = response;
+        if (!inUse) {
+            LOG.warn("Gateway {} sent {} while the connection was idle: it concerns a send that was already reported"
+                    + " (the confirmation quiet period was shorter than the server's answer).", key.endpoint(), response);
+        }
+        signal.complete(null);
+    }
+}
