@@ -121,7 +121,7 @@ final class BatchSender {
                 attemptsWithoutProgress = 0;
                 backoff = BACKOFF_START_MILLIS;
             } else if (++attemptsWithoutProgress >= config.maxAttemptsWithoutProgress()
-                    || isPermanentDeath(connection)) {
+                    || isPermanentDeath(connection, outcome)) {
                 giveBack(pending, new DeliveryError("Gave up after " + attemptsWithoutProgress + " connection attempt(s) in a row "
                         + "to " + key.endpoint() + " that neither delivered nor rejected anything.", Optional.empty(),
                         Optional.empty()));
@@ -230,9 +230,12 @@ final class BatchSender {
         }
     }
 
-    private static boolean isPermanentDeath(GatewayConnection connection) {
+    /** True when the connection ended for a reason a reconnect cannot heal (a TLS alert, a refused certificate). */
+    private static boolean isPermanentDeath(GatewayConnection connection, AttemptOutcome outcome) {
         CloseReason reason = connection.closeReason();
-        return reason != null && reason.cause().map(SessionEngine::isPermanent).orElse(false);
+        boolean closedForGood = reason != null && reason.cause().map(SessionEngine::isPermanent).orElse(false);
+        boolean failedForGood = outcome.error() != null && outcome.error().cause().map(SessionEngine::isPermanent).orElse(false);
+        return closedForGood || failedForGood;
     }
 
     private void apply(AttemptOutcome outcome) {
