@@ -2,6 +2,11 @@ package dev.apns.testkit;
 
 import dev.apns.Credentials;
 
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PKCS8Generator;
 import org.bouncycastle.openssl.jcajce.JcaMiscPEMGenerator;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
@@ -16,6 +21,8 @@ import java.io.StringWriter;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.interfaces.ECPrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
 
@@ -30,6 +37,13 @@ import javax.net.ssl.TrustManagerFactory;
  * material as text.
  */
 public final class IssuedCertificate {
+    /**
+     * The ciphers OpenSSL's formats need (AES/CBC/PKCS7Padding, its PEM key derivation) are not in the JDK's
+     * providers, so the encryptors use this instance; it is never registered globally, so the SDK under test
+     * still sees the JDK's providers only.
+     */
+    private static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
+
     private final X509Certificate certificate;
     private final PrivateKey privateKey;
     private final List<X509Certificate> chain;
@@ -85,6 +99,7 @@ public final class IssuedCertificate {
     public String privateKeyPkcs8Pem(char[] password) {
         try {
             JceOpenSSLPKCS8EncryptorBuilder encryptor = new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC);
+            encryptor.setProvider(BOUNCY_CASTLE);
             encryptor.setPRF(PKCS8Generator.PRF_HMACSHA256);
             encryptor.setPassword(password);
             encryptor.setIterationCount(2048);
@@ -94,10 +109,13 @@ public final class IssuedCertificate {
         }
     }
 
-    /** The key in OpenSSL's traditional form: PKCS#1 ({@code BEGIN RSA PRIVATE KEY}) or SEC1 ({@code BEGIN EC PRIVATE KEY}). */
+    /**
+     * The key in OpenSSL's traditional form: PKCS#1 ({@code BEGIN RSA PRIVATE KEY}) or SEC1
+     * ({@code BEGIN EC PRIVATE KEY}, naming its curve and carrying its public key, as OpenSSL writes it).
+     */
     public String privateKeyTraditionalPem() {
         try {
-            return pem(new JcaMiscPEMGenerator(privateKey));
+            return pem(new JcaMiscPEMGenerator(traditionalKey()));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -105,10 +123,42 @@ public final class IssuedCertificate {
 
     /** The traditional form encrypted the OpenSSL way ({@code Proc-Type: 4,ENCRYPTED}, AES-256-CBC). */
     public String privateKeyTraditionalPem(char[] password) {
+        return privateKeyTraditionalPem(password, "AES-256-CBC");
+    }
+
+    /**
+     * The traditional form encrypted the OpenSSL way with the given {@code DEK-Info} cipher, such as
+     * {@code AES-128-CBC} or {@code DES-EDE3-CBC}.
+     */
+    public String privateKeyTraditionalPem(char[] password, String cipher) {
         try {
-            return pem(new JcaMiscPEMGenerator(privateKey, new JcePEMEncryptorBuilder("AES-256-CBC").build(password)));
+            return pem(new JcaMiscPEMGenerator(traditionalKey(),
+                    new JcePEMEncryptorBuilder(cipher).setProvider(BOUNCY_CASTLE).build(password)));
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The key as BouncyCastle turns it into PKCS#1 or SEC1. The JDK's PKCS#8 encoding of an EC key leaves the
+     * curve out of the inner SEC1 structure (the outer algorithm names it), and BouncyCastle copies that inner
+     * structure as is, which no tool can read back; so the SEC1 structure is rebuilt with the curve and the
+     * public key, as OpenSSL writes it.
+     */
+    private Object traditionalKey() {
+        if (!(privateKey instanceof ECPrivateKey ec)) {
+            return privateKey;
+        }
+        PrivateKeyInfo info = PrivateKeyInfo.getInstance(privateKey.getEncoded());
+        AlgorithmIdentifier algorithm = info.getPrivateKeyAlgorithm();
+        ASN1Encodable curve = algorithm.getParameters();
+        SubjectPublicKeyInfo publicKey = SubjectPublicKeyInfo.getInstance(certificate.getPublicKey().getEncoded());
+        org.bouncycastle.asn1.sec.ECPrivateKey sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(
+                ec.getParams().getOrder().bitLength(), ec.getS(), publicKey.getPublicKeyData(), curve);
+        try {
+            return new PrivateKeyInfo(algorithm, sec1);
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not rebuild the SEC1 key: " + e, e);
         }
     }
 
