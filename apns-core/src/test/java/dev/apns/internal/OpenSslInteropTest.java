@@ -11,21 +11,61 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.security.PrivateKey;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.EdECPrivateKey;
 import java.security.interfaces.RSAPrivateCrtKey;
 
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Reads what OpenSSL 3 writes (the fixtures and the script that made them are in
- * {@code src/test/resources/dev/apns/internal/openssl}), so the parser is checked against an independent
- * implementation of every format.
+ * Reads what OpenSSL 3 writes, so the parser is checked against an independent implementation of every
+ * format. The keys and certificates are made at run time by the {@code openssl} command, with the script
+ * {@code src/test/resources/dev/apns/internal/openssl/generate.sh}, in a temporary folder; nothing with
+ * key material is checked in. Skipped (not failed) where no OpenSSL 3 is installed.
  */
 class OpenSslInteropTest {
+    @TempDir
+    static Path fixtures;
+
+    @BeforeAll
+    static void generateFixturesWithOpenSsl() throws IOException, InterruptedException {
+        Assumptions.assumeTrue(openSsl3Available(), "OpenSSL 3 is not installed: the interop fixtures cannot be made");
+        try (InputStream script = OpenSslInteropTest.class.getResourceAsStream("openssl/generate.sh")) {
+            Files.copy(script, fixtures.resolve("generate.sh"));
+        }
+        Process process = new ProcessBuilder("sh", "generate.sh").directory(fixtures.toFile())
+                .redirectErrorStream(true).redirectOutput(fixtures.resolve("generate.log").toFile()).start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("generate.sh did not finish within 60 s");
+        }
+        if (process.exitValue() != 0) {
+            throw new IllegalStateException("generate.sh failed: " + Files.readString(fixtures.resolve("generate.log")));
+        }
+    }
+
+    private static boolean openSsl3Available() {
+        try {
+            Process process = new ProcessBuilder("openssl", "version").redirectErrorStream(true).start();
+            String version = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0 && version.startsWith("OpenSSL 3");
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private static final char[] PASSWORD = "test-password".toCharArray();
     private static final char[] UTF8_PASSWORD = "pässwörd".toCharArray();
     private static final String SOURCE = "the fixture";
@@ -157,11 +197,8 @@ class OpenSslInteropTest {
     }
 
     private static byte[] bytes(String file) {
-        try (InputStream in = OpenSslInteropTest.class.getResourceAsStream("openssl/" + file)) {
-            if (in == null) {
-                throw new IllegalStateException("No fixture openssl/" + file);
-            }
-            return in.readAllBytes();
+        try {
+            return Files.readAllBytes(fixtures.resolve(file));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

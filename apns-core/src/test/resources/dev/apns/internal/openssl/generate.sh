@@ -1,5 +1,5 @@
 #!/bin/sh
-# Regenerates the OpenSSL fixtures used by OpenSslInteropTest. These keys are for tests only.
+# Makes the OpenSSL fixtures for OpenSslInteropTest, which runs it at test time in a temporary folder.
 # Needs OpenSSL 3 (the legacy provider for PBES1 MD5-DES and the -legacy PKCS#12). Run in this folder.
 set -eu
 P=test-password
