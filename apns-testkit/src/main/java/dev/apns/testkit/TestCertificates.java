@@ -106,7 +106,9 @@ public final class TestCertificates {
     private IssuedCertificate issue(Role role, String commonName, KeyType keyType, Instant notBefore, Instant notAfter) {
         KeyPair keys = generate(keyType);
         X500Name subject = new X500Name("CN=" + commonName + ", O=APNs SDK testkit");
-        X500Name issuer = new X500Name(authority.certificate().getSubjectX500Principal().getName());
+        // From the encoded name: re-parsing the RFC 2253 string would reverse the RDN order, and the issuer
+        // name would no longer match the authority's subject, which breaks chain building and validation.
+        X500Name issuer = X500Name.getInstance(authority.certificate().getSubjectX500Principal().getEncoded());
         KeyPair issuerKeys = new KeyPair(authority.certificate().getPublicKey(), authority.privateKey());
         X509Certificate certificate = sign(issuer, issuerKeys, subject, keys.getPublic(), notBefore, notAfter, role);
         return new IssuedCertificate(certificate, keys.getPrivate(), List.of(certificate, authority.certificate()));
