@@ -1,0 +1,121 @@
+package dev.apns.testkit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+
+/**
+ * Runs a {@link MockApnsServer} as a process, for tests written in other languages. Usage:
+ *
+ * <pre>
+ * java -cp ... dev.apns.testkit.MockApnsMain [--port N] [--feedback-port N] [--no-client-certificate]
+ * </pre>
+ *
+ * It prints, then flushes, to standard output:
+ *
+ * <pre>
+ * gateway=127.0.0.1:PORT
+ * feedback=127.0.0.1:PORT
+ * authority-pem:
+ * (the PEM of the authority to trust)
+ * client-pem:
+ * (a client certificate chain and its unencrypted PKCS#8 key, issued by that authority, for tests only)
+ * ready
+ * </pre>
+ *
+ * and runs until standard input reaches its end or the process is killed. Exit status 2 for bad arguments, 1 when a port cannot be bound.
+ */
+public final class MockApnsMain {
+    private MockApnsMain() {
+    }
+
+    public static void main(String[] args) {
+        int status = run(args, System.in, System.out, System.err);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /** The program, with its streams given; returns the exit status. */
+    static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        int port = 0;
+        int feedbackPort = 0;
+        boolean requireClientCertificate = true;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--port" -> port = port(args, ++i, "--port");
+                    case "--feedback-port" -> feedbackPort = port(args, ++i, "--feedback-port");
+                    case "--no-client-certificate" -> requireClientCertificate = false;
+                    default -> throw new IllegalArgumentException("Unknown argument '" + args[i] + "'.");
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            err.println("Usage: MockApnsMain [--port N] [--feedback-port N] [--no-client-certificate]");
+            return 2;
+        }
+        TestCertificates certificates = TestCertificates.create();
+        IssuedCertificate client = certificates.client("mock-apns-main-client");
+        MockApnsServer started;
+        try {
+            started = MockApnsServer.builder(certificates)
+                    .port(port)
+                    .feedbackPort(feedbackPort)
+                    .requireClientCertificate(requireClientCertificate)
+                    .start();
+        } catch (UncheckedIOException e) {
+            err.println(e.getMessage());
+            return 1;
+        }
+        try (MockApnsServer server = started) {
+            Thread hook = new Thread(server::close, "mock-apns-main-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            out.println("gateway=" + server.gateway());
+            out.println("feedback=" + server.feedback());
+            out.println("authority-pem:");
+            out.print(server.authorityPem());
+            out.println("client-pem:");
+            out.print(client.combinedPem());
+            out.println("ready");
+            out.flush();
+            waitForEndOfInput(in, err);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // The JVM is already shutting down; the hook closes the server.
+                err.println("Shutting down: " + e.getMessage());
+            }
+        }
+        return 0;
+    }
+
+    private static int port(String[] args, int index, String option) {
+        if (index >= args.length) {
+            throw new IllegalArgumentException(option + " needs a port number.");
+        }
+        String problem = option + " needs a port number from 0 (any free port) to 65535; was '" + args[index] + "'.";
+        int port;
+        try {
+            port = Integer.parseInt(args[index]);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(problem, e);
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(problem);
+        }
+        return port;
+    }
+
+    private static void waitForEndOfInput(InputStream in, PrintStream err) {
+        byte[] sink = new byte[256];
+        try {
+            while (in.read(sink) >= 0) {
+                // Input is ignored; only its end matters.
+            }
+        } catch (IOException e) {
+            err.println("Reading standard input failed (" + e + "); stopping.");
+        }
+    }
+}

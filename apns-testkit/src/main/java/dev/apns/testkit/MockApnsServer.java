@@ -1,0 +1,1048 @@
+package dev.apns.testkit;
+
+import dev.apns.DeviceToken;
+import dev.apns.Endpoint;
+import dev.apns.FeedbackEntry;
+import dev.apns.Status;
+import dev.apns.protocol.ErrorResponse;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * A mock APNs gateway and feedback service over real TLS on 127.0.0.1, in the spirit of OkHttp's
+ * MockWebServer: it speaks the binary provider protocol (commands 0, 1 and 2, error responses, feedback
+ * tuples) with its own parser, checks client certificates against a {@link TestCertificates} authority,
+ * records every notification it accepts and can be scripted to fail in the ways the real service does.
+ *
+ * <pre>{@code
+ * try (MockApnsServer server = MockApnsServer.builder(certificates).start()) {
+ *     server.rejectNotification(3, Status.of(8));
+ *     // ... point a client at server.gateway(), trusting server.authorityPem() ...
+ *     assertThat(server.awaitAccepted(2, Duration.ofSeconds(1))).isTrue();
+ * }
+ * }</pre>
+ *
+ * <p>Validation follows the real gateway: a missing or empty token is status 2, a token that is not 32
+ * bytes status 5, a missing or empty payload status 4, a payload over 2048 bytes status 7, and anything
+ * that cannot be parsed (unknown command or item, an item of the wrong length, a repeated item, a frame
+ * length that does not match its items) status 128, naming the notification's identifier when it could
+ * be read and 0 otherwise. After an error response the server shuts its output down, drains what the
+ * client still writes for at most a second (counting those notifications as {@linkplain #discardedCount()
+ * discarded}) and closes. Command 0 never gets an error response; the connection is just closed.
+ *
+ * <p>Thread-safe: scripting and observing methods may be called from any thread, before or while clients
+ * are connected. Each listener has a daemon acceptor thread and each connection a daemon thread, all
+ * named {@code mock-apns-*}; {@link #close()} ends them all.
+ */
+public final class MockApnsServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MockApnsServer.class);
+    private static final byte[] LOOPBACK = {127, 0, 0, 1};
+    private static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+    private static final long JOIN_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final long ACCEPT_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final int BACKLOG = 128;
+
+    private final TestCertificates certificates;
+    private final boolean requireClientCertificate;
+    private final boolean recordAccepted;
+    private final SSLSocketFactory socketFactory;
+    private final String[] protocols;
+    private final ServerSocket gatewayListener;
+    private final ServerSocket feedbackListener;
+    private final Endpoint gateway;
+    private final Endpoint feedback;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when the script changes, on reset, disconnectAll and close: wakes connection threads that wait. */
+    private final Condition scriptChanged = lock.newCondition();
+    /** Signalled when an observation changes: wakes {@link #awaitUntil} callers. */
+    private final Condition observationChanged = lock.newCondition();
+
+    // Everything below is guarded by lock.
+    private boolean closed;
+    private int observers;
+    /** Notifications were accepted since observers were last woken. */
+    private boolean acceptancePending;
+    private long resetGeneration;
+    /** Numbers threads; never reset, so that thread names stay unique. */
+    private long threadSerial;
+    /** Numbers TCP connections per listener in the order they were accepted, for the server's lifetime. */
+    private int gatewaySerial;
+    private int feedbackSerial;
+    private final Set<ServerConnection> connections = new LinkedHashSet<>();
+    private final Set<Thread> threads = new HashSet<>();
+
+    // The script.
+    private final Map<DeviceToken, Status> rejectedTokens = new HashMap<>();
+    private final Map<Long, ScriptedRejection> rejectedIndexes = new HashMap<>();
+    private long shutdownCountdown = -1;
+    private long silentCloseCountdown = -1;
+    private long byteBudget = -1;
+    private boolean readingStopped;
+    private int bytesPerSecond;
+    private long throttleGeneration;
+    private long errorResponseDelayNanos;
+    private boolean refuseHandshakes;
+    private boolean stallHandshakes;
+    private final List<FeedbackEntry> feedbackEntries = new ArrayList<>();
+    private int feedbackChunkBytes;
+    private int feedbackFailAfter = -1;
+
+    // Observations.
+    private long processed;
+    private long acceptedCount;
+    private final List<ReceivedNotification> accepted = new ArrayList<>();
+    private final List<ErrorResponse> errorResponses = new ArrayList<>();
+    private long discarded;
+    private int connectionsAccepted;
+    private int feedbackConnectionsAccepted;
+    /** By connection number, so that the order does not depend on which handshake finished first. */
+    private final SortedMap<Integer, String> clientSubjects = new TreeMap<>();
+    private int handshakeFailures;
+    private int refusedConnections;
+
+    private record ScriptedRejection(Status status, long reportedIdentifier) {
+    }
+
+    private MockApnsServer(Builder builder) {
+        this.certificates = builder.certificates;
+        this.requireClientCertificate = builder.requireClientCertificate;
+        this.recordAccepted = builder.recordAccepted;
+        SSLContext context = certificates.server().sslContext(certificates.authority().certificate());
+        this.socketFactory = context.getSocketFactory();
+        List<String> supported = Arrays.asList(context.getSupportedSSLParameters().getProtocols());
+        this.protocols = PROTOCOLS.stream().filter(supported::contains).toArray(String[]::new);
+        this.gatewayListener = bind(builder.port, "gateway");
+        try {
+            this.feedbackListener = bind(builder.feedbackPort, "feedback");
+        } catch (RuntimeException e) {
+            closeListener(gatewayListener);
+            throw e;
+        }
+        this.gateway = new Endpoint("127.0.0.1", gatewayListener.getLocalPort());
+        this.feedback = new Endpoint("127.0.0.1", feedbackListener.getLocalPort());
+        lock.lock();
+        try {
+            startThread(() -> acceptLoop(gatewayListener, true), "mock-apns-gateway-acceptor-" + gateway.port());
+            startThread(() -> acceptLoop(feedbackListener, false), "mock-apns-feedback-acceptor-" + feedback.port());
+        } finally {
+            lock.unlock();
+        }
+        log.debug("Mock APNs server listening: gateway {}, feedback {}, protocols {}, client certificate {}",
+                gateway, feedback, Arrays.toString(protocols), requireClientCertificate ? "required" : "not requested");
+    }
+
+    /** A builder for a server presenting {@code certificates.server()} and trusting {@code certificates.authority()}. */
+    public static Builder builder(TestCertificates certificates) {
+        return new Builder(certificates);
+    }
+
+    /**
+     * Configures and starts a {@link MockApnsServer}. Not thread-safe; use it from one thread, then share the
+     * server.
+     */
+    public static final class Builder {
+        private final TestCertificates certificates;
+        private int port;
+        private int feedbackPort;
+        private boolean requireClientCertificate = true;
+        private boolean recordAccepted = true;
+
+        private Builder(TestCertificates certificates) {
+            this.certificates = Objects.requireNonNull(certificates, "certificates");
+        }
+
+        /** The gateway port; 0 (the default) picks a free one. */
+        public Builder port(int port) {
+            this.port = checkPort(port, "gateway");
+            return this;
+        }
+
+        /** The feedback port; 0 (the default) picks a free one. */
+        public Builder feedbackPort(int port) {
+            this.feedbackPort = checkPort(port, "feedback");
+            return this;
+        }
+
+        /**
+         * Whether clients must present a certificate issued by the authority (default true). When false, no
+         * certificate is requested at all.
+         */
+        public Builder requireClientCertificate(boolean require) {
+            this.requireClientCertificate = require;
+            return this;
+        }
+
+        /**
+         * Whether accepted notifications are kept for {@link MockApnsServer#accepted()} (default true). Turn it
+         * off for benchmarks that send millions; counts are kept either way.
+         */
+        public Builder recordAccepted(boolean record) {
+            this.recordAccepted = record;
+            return this;
+        }
+
+        /**
+         * Binds both listeners on 127.0.0.1 and starts accepting.
+         *
+         * @throws UncheckedIOException when a port cannot be bound
+         */
+        public MockApnsServer start() {
+            return new MockApnsServer(this);
+        }
+
+        private static int checkPort(int port, String which) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("The " + which + " port must be between 0 (any free port) and 65535; was "
+                        + port + ".");
+            }
+            return port;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Where clients connect.
+
+    /** The gateway's address, {@code 127.0.0.1} and its port. */
+    public Endpoint gateway() {
+        return gateway;
+    }
+
+    /** The feedback service's address. */
+    public Endpoint feedback() {
+        return feedback;
+    }
+
+    /** The PEM of the authority clients must trust to accept the server's certificate. */
+    public String authorityPem() {
+        return certificates.authorityPem();
+    }
+
+    /** The certificates the server was built with. */
+    public TestCertificates certificates() {
+        return certificates;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Scripting.
+
+    /** Rejects every notification to {@code token} with {@code status} (after the usual validation passes). */
+    public void rejectToken(DeviceToken token, Status status) {
+        Objects.requireNonNull(token, "token");
+        Objects.requireNonNull(status, "status");
+        script(() -> rejectedTokens.put(token, status));
+    }
+
+    /**
+     * Rejects the {@code k}-th notification the server processes (counted from 1 across all connections since
+     * start or reset, rejected ones included) with {@code status}, naming its own identifier. Once.
+     */
+    public void rejectNotification(long k, Status status) {
+        scheduleRejection(k, status, -1);
+    }
+
+    /** Like {@link #rejectNotification(long, Status)}, but the error response names {@code reportedIdentifier}. */
+    public void rejectNotification(long k, Status status, long reportedIdentifier) {
+        if (reportedIdentifier < 0 || reportedIdentifier > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("A reported identifier is an unsigned 32-bit value; was "
+                    + reportedIdentifier + ".");
+        }
+        scheduleRejection(k, status, reportedIdentifier);
+    }
+
+    private void scheduleRejection(long k, Status status, long reportedIdentifier) {
+        Objects.requireNonNull(status, "status");
+        if (k < 1) {
+            throw new IllegalArgumentException("Notifications are counted from 1; cannot reject notification " + k + ".");
+        }
+        script(() -> rejectedIndexes.put(k, new ScriptedRejection(status, reportedIdentifier)));
+    }
+
+    /**
+     * After {@code n} more accepted notifications (on any connection, counted from this call), answers on the
+     * connection that accepted the last of them with status 10 naming that notification's identifier (0 for
+     * command 0), then closes it like any error response. Once.
+     */
+    public void shutdownAfter(long n) {
+        requirePositive(n, "shutdownAfter");
+        script(() -> shutdownCountdown = n);
+    }
+
+    /**
+     * After {@code n} more accepted notifications, closes the connection that accepted the last of them without
+     * an error response (a TLS close_notify; whatever the client sends later meets a closed socket). Once.
+     */
+    public void closeSilentlyAfter(long n) {
+        requirePositive(n, "closeSilentlyAfter");
+        script(() -> silentCloseCountdown = n);
+    }
+
+    /**
+     * After reading {@code n} more bytes (on any connection, counted from this call), processes the whole
+     * notifications among them and closes that connection abruptly: a TCP reset, no close_notify, no error
+     * response. With 0 the next connection to read anything is reset. Once.
+     */
+    public void closeSilentlyAfterBytes(long n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("closeSilentlyAfterBytes needs a byte count of 0 or more; was " + n + ".");
+        }
+        script(() -> byteBudget = n);
+    }
+
+    /**
+     * Stops reading on every gateway connection (after any read already in progress), so that clients meet
+     * backpressure once the socket buffers fill.
+     */
+    public void stopReading() {
+        script(() -> readingStopped = true);
+    }
+
+    /** Resumes reading after {@link #stopReading()}. */
+    public void resumeReading() {
+        script(() -> readingStopped = false);
+    }
+
+    /** Reads each gateway connection at no more than {@code bytesPerSecond}; 0 or negative turns it off. */
+    public void readSlowly(int bytesPerSecond) {
+        script(() -> {
+            this.bytesPerSecond = Math.max(0, bytesPerSecond);
+            throttleGeneration++;
+        });
+    }
+
+    /** Waits {@code delay} before sending each error response; zero turns it off. */
+    public void delayErrorResponses(Duration delay) {
+        Objects.requireNonNull(delay, "delay");
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("An error response delay cannot be negative; was " + delay + ".");
+        }
+        script(() -> errorResponseDelayNanos = saturatedNanos(delay));
+    }
+
+    /**
+     * While true, every new connection (gateway and feedback) is closed right after the TCP accept, before any
+     * TLS, so the client's handshake fails.
+     */
+    public void refuseHandshakes(boolean refuse) {
+        script(() -> refuseHandshakes = refuse);
+    }
+
+    /**
+     * While true, new connections are accepted but their ClientHello is never read or answered. Turning it off
+     * lets stalled connections continue their handshake; {@link #reset()} and {@link #close()} close them.
+     */
+    public void stallHandshakes(boolean stall) {
+        script(() -> stallHandshakes = stall);
+    }
+
+    /**
+     * Queues feedback entries; the next feedback connection receives everything queued, after which the
+     * queue is empty. Times are sent in whole seconds and must fit an unsigned 32-bit value.
+     */
+    public void addFeedback(FeedbackEntry... entries) {
+        Objects.requireNonNull(entries, "entries");
+        for (FeedbackEntry entry : entries) {
+            Objects.requireNonNull(entry, "entry");
+            long seconds = entry.time().getEpochSecond();
+            if (seconds < 0 || seconds > 0xFFFF_FFFFL) {
+                throw new IllegalArgumentException("A feedback time is sent as unsigned 32-bit seconds; "
+                        + entry.time() + " is out of that range.");
+            }
+        }
+        List<FeedbackEntry> copy = List.of(entries);
+        script(() -> feedbackEntries.addAll(copy));
+    }
+
+    /** Writes feedback in chunks of {@code chunkBytes} with a flush after each; 0 or negative turns it off. */
+    public void feedbackSplitWrites(int chunkBytes) {
+        script(() -> feedbackChunkBytes = Math.max(0, chunkBytes));
+    }
+
+    /**
+     * Aborts each feedback connection (TCP reset) after sending {@code entries} entries, or all of them when
+     * fewer are queued; negative turns it off. The entries not sent are dropped, like the rest.
+     */
+    public void feedbackFailAfter(int entries) {
+        script(() -> feedbackFailAfter = Math.max(-1, entries));
+    }
+
+    /**
+     * Clears the script, the counters and the recordings; processing indexes start again from 1. Connections
+     * that are open stay open and go on being served under the new (empty) script, and connection numbers go
+     * on counting; stalled handshakes are closed. Use {@link #disconnectAll()} as well to start without any
+     * connection.
+     */
+    public void reset() {
+        lock.lock();
+        try {
+            resetGeneration++;
+            rejectedTokens.clear();
+            rejectedIndexes.clear();
+            shutdownCountdown = -1;
+            silentCloseCountdown = -1;
+            byteBudget = -1;
+            readingStopped = false;
+            bytesPerSecond = 0;
+            throttleGeneration++;
+            errorResponseDelayNanos = 0;
+            refuseHandshakes = false;
+            stallHandshakes = false;
+            feedbackEntries.clear();
+            feedbackChunkBytes = 0;
+            feedbackFailAfter = -1;
+
+            processed = 0;
+            acceptedCount = 0;
+            accepted.clear();
+            errorResponses.clear();
+            discarded = 0;
+            connectionsAccepted = 0;
+            feedbackConnectionsAccepted = 0;
+            clientSubjects.clear();
+            handshakeFailures = 0;
+            refusedConnections = 0;
+            scriptChanged.signalAll(); // also ends stalled handshakes, which see the generation change
+            observationChanged.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        log.debug("Mock APNs server reset");
+    }
+
+    /**
+     * Closes every connection (open, in its handshake or stalled) at once, without an error response or a TLS
+     * close_notify, as a server restart would. Nothing more is read or recorded from them.
+     */
+    public void disconnectAll() {
+        lock.lock();
+        try {
+            for (ServerConnection connection : connections) {
+                if (!connection.forced) {
+                    connection.forceClose();
+                }
+            }
+            scriptChanged.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        log.debug("Mock APNs server closed all connections");
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Observing.
+
+    /** Every accepted notification, in processing order (empty when recording is off). */
+    public List<ReceivedNotification> accepted() {
+        return read(() -> List.copyOf(accepted));
+    }
+
+    /** How many notifications were accepted. */
+    public long acceptedCount() {
+        return read(() -> acceptedCount);
+    }
+
+    /** How many notifications were processed, accepted or rejected. */
+    public long processedCount() {
+        return read(() -> processed);
+    }
+
+    /** Waits until at least {@code count} notifications were accepted; false when {@code timeout} passed first. */
+    public boolean awaitAccepted(long count, Duration timeout) {
+        return awaitUntil(server -> server.acceptedCount >= count, timeout);
+    }
+
+    /**
+     * Waits until no gateway or feedback connection is open or in its handshake, so that counts such as
+     * {@link #discardedCount()} are final; false when {@code timeout} passed first.
+     */
+    public boolean awaitIdle(Duration timeout) {
+        return awaitUntil(server -> server.connections.isEmpty(), timeout);
+    }
+
+    /**
+     * Waits until {@code condition} holds, re-testing it each time something observable changes (no polling);
+     * false when {@code timeout} passed first. The condition runs under the server's lock and may call its
+     * observing methods.
+     */
+    public boolean awaitUntil(Predicate<MockApnsServer> condition, Duration timeout) {
+        Objects.requireNonNull(condition, "condition");
+        long remaining = saturatedNanos(Objects.requireNonNull(timeout, "timeout"));
+        lock.lock();
+        observers++;
+        try {
+            while (!condition.test(this)) {
+                if (remaining <= 0) {
+                    return false;
+                }
+                remaining = observationChanged.awaitNanos(remaining);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            observers--;
+            lock.unlock();
+        }
+    }
+
+    /** Every error response sent, in order; recorded just before it is written. */
+    public List<ErrorResponse> errorResponsesSent() {
+        return read(() -> List.copyOf(errorResponses));
+    }
+
+    /**
+     * Notifications the server read after a rejection, shutdown or close on the same connection and dropped:
+     * whole notifications already buffered, and those drained before the close.
+     */
+    public long discardedCount() {
+        return read(() -> discarded);
+    }
+
+    /** Gateway connections whose TLS handshake completed. */
+    public int connectionsAccepted() {
+        return read(() -> connectionsAccepted);
+    }
+
+    /** Feedback connections whose TLS handshake completed. */
+    public int feedbackConnectionsAccepted() {
+        return read(() -> feedbackConnectionsAccepted);
+    }
+
+    /** Gateway connections open now. */
+    public int openConnections() {
+        return read(() -> (int) connections.stream()
+                .filter(connection -> connection.isGateway() && connection.opened && !connection.forced)
+                .count());
+    }
+
+    /**
+     * The subject (RFC 2253, as {@code X500Principal.getName()} gives it) of each gateway client's certificate,
+     * one per completed connection in connection-number order; connections without a client certificate are
+     * not listed.
+     */
+    public List<String> clientSubjects() {
+        return read(() -> List.copyOf(clientSubjects.values()));
+    }
+
+    /** TLS handshakes that failed, on either listener (a client without or with an untrusted certificate, ...). */
+    public int handshakeFailures() {
+        return read(() -> handshakeFailures);
+    }
+
+    /** Connections closed before TLS because of {@link #refuseHandshakes(boolean)}. */
+    public int refusedConnections() {
+        return read(() -> refusedConnections);
+    }
+
+    /**
+     * Stops listening, closes every connection and waits (boundedly) for the server's threads to end.
+     * Idempotent.
+     */
+    @Override
+    public void close() {
+        List<Thread> running;
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            closeListener(gatewayListener);
+            closeListener(feedbackListener);
+            for (ServerConnection connection : connections) {
+                connection.forceClose();
+            }
+            running = new ArrayList<>(threads);
+            scriptChanged.signalAll();
+            observationChanged.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        long deadline = System.nanoTime() + JOIN_LIMIT_NANOS;
+        for (Thread thread : running) {
+            long remainingMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+            try {
+                thread.join(remainingMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                log.warn("Interrupted while waiting for the mock APNs server's threads to end");
+                return;
+            }
+            if (thread.isAlive()) {
+                log.warn("Mock APNs server thread {} did not end within {} s of close()", thread.getName(),
+                        TimeUnit.NANOSECONDS.toSeconds(JOIN_LIMIT_NANOS));
+            }
+        }
+        log.debug("Mock APNs server closed");
+    }
+
+    @Override
+    public String toString() {
+        return "MockApnsServer[gateway=" + gateway + ", feedback=" + feedback + "]";
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // For the connections (package-private).
+
+    SSLSocketFactory socketFactory() {
+        return socketFactory;
+    }
+
+    String[] protocols() {
+        return protocols.clone();
+    }
+
+    boolean requiresClientCertificate() {
+        return requireClientCertificate;
+    }
+
+    boolean refusesHandshakes(ServerConnection connection) {
+        lock.lock();
+        try {
+            if (refuseHandshakes && !closed) {
+                refusedConnections++;
+                observed();
+                return true;
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Blocks while handshakes are stalled; false when the connection is to be closed instead. */
+    boolean awaitHandshakeAllowed(ServerConnection connection) {
+        lock.lock();
+        try {
+            long generation = resetGeneration;
+            while (stallHandshakes && !closed && !connection.forced && generation == resetGeneration) {
+                scriptChanged.await();
+            }
+            return !closed && !connection.forced && generation == resetGeneration;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void handshakeFailed(ServerConnection connection, IOException failure) {
+        lock.lock();
+        try {
+            if (closed || connection.forced) {
+                return;
+            }
+            handshakeFailures++;
+            observed();
+        } finally {
+            lock.unlock();
+        }
+        log.debug("{}: TLS handshake failed: {}", connection.name, failure.toString());
+    }
+
+    /** Counts a completed handshake; false when the server closed meanwhile. */
+    boolean opened(ServerConnection connection, String clientSubject) {
+        lock.lock();
+        try {
+            if (closed || connection.forced) {
+                return false;
+            }
+            connection.opened = true;
+            if (connection.isGateway()) {
+                connectionsAccepted++;
+                if (clientSubject != null) {
+                    clientSubjects.put(connection.number, clientSubject);
+                }
+            } else {
+                feedbackConnectionsAccepted++;
+            }
+            observed();
+        } finally {
+            lock.unlock();
+        }
+        log.debug("{}: TLS established ({}), client {}", connection.name, connection.tls.getSession().getProtocol(),
+                clientSubject == null ? "without a certificate" : clientSubject);
+        return true;
+    }
+
+    boolean wasForced(ServerConnection connection) {
+        return read(() -> closed || connection.forced);
+    }
+
+    void connectionFinished(ServerConnection connection) {
+        lock.lock();
+        try {
+            connections.remove(connection);
+            threads.remove(Thread.currentThread());
+            observed();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Blocks while reading is stopped or throttled; returns how many bytes the connection may read now
+     * (at most {@code free}), or -1 when it is to stop.
+     */
+    int readPermission(GatewayConnection connection, int free) {
+        lock.lock();
+        try {
+            if (acceptancePending) {
+                observed();
+            }
+            while (true) {
+                if (closed || connection.forced) {
+                    return -1;
+                }
+                if (readingStopped) {
+                    scriptChanged.await();
+                    continue;
+                }
+                if (bytesPerSecond <= 0) {
+                    return free;
+                }
+                if (connection.throttleGeneration != throttleGeneration) {
+                    connection.throttleGeneration = throttleGeneration;
+                    connection.throttleStartNanos = System.nanoTime();
+                    connection.throttleBytes = 0;
+                }
+                long dueNanos = connection.throttleStartNanos
+                        + (long) (connection.throttleBytes * (1_000_000_000.0 / bytesPerSecond));
+                long waitNanos = dueNanos - System.nanoTime();
+                if (waitNanos > 0) {
+                    scriptChanged.awaitNanos(waitNanos);
+                    continue;
+                }
+                return Math.max(1, Math.min(free, bytesPerSecond / 10));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many of {@code read} freshly read bytes the connection may process; may arrange an abort. */
+    int claimBytes(GatewayConnection connection, int read) {
+        lock.lock();
+        try {
+            if (byteBudget < 0 || connection.forced) {
+                return read;
+            }
+            int take = (int) Math.min(read, byteBudget);
+            byteBudget -= take;
+            if (byteBudget == 0) {
+                byteBudget = -1;
+                connection.abortAfterProcessing = true;
+            }
+            return take;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Decides about the notification the parser just read: validation, then the script, then acceptance. */
+    GatewayConnection.Decision decide(GatewayConnection connection, FrameParser frame, byte[] buffer) {
+        lock.lock();
+        try {
+            if (closed || connection.forced) {
+                return GatewayConnection.Decision.DROP;
+            }
+            long index = ++processed;
+            DeviceToken token = null;
+            if (frame.status == FrameParser.STATUS_OK && (recordAccepted || !rejectedTokens.isEmpty())) {
+                System.arraycopy(buffer, frame.tokenOffset, connection.tokenScratch, 0, FrameParser.TOKEN_LENGTH);
+                token = DeviceToken.fromBytes(connection.tokenScratch);
+            }
+            Status status = null;
+            long reported = frame.identifier;
+            if (frame.status != FrameParser.STATUS_OK) {
+                status = Status.of(frame.status);
+            } else {
+                ScriptedRejection scripted = rejectedIndexes.isEmpty() ? null : rejectedIndexes.remove(index);
+                if (scripted != null) {
+                    status = scripted.status();
+                    if (scripted.reportedIdentifier() >= 0) {
+                        reported = scripted.reportedIdentifier();
+                    }
+                } else if (!rejectedTokens.isEmpty()) {
+                    status = rejectedTokens.get(token);
+                }
+            }
+            if (status != null) {
+                connection.responseStatus = status;
+                connection.responseIdentifier = reported;
+                observed();
+                return GatewayConnection.Decision.REJECT;
+            }
+            acceptedCount++;
+            if (recordAccepted) {
+                accepted.add(new ReceivedNotification(connection.number, frame.command, frame.identifier,
+                        frame.hasExpiry ? OptionalLong.of(frame.expiry) : OptionalLong.empty(),
+                        frame.hasPriority ? OptionalInt.of(frame.priority) : OptionalInt.empty(), token,
+                        Arrays.copyOfRange(buffer, frame.payloadOffset, frame.payloadOffset + frame.payloadLength), index));
+            }
+            // Waiters are woken once per buffer (see readPermission), not per notification: waking them for
+            // each would cost a context switch per notification.
+            acceptancePending = true;
+            if (shutdownCountdown > 0 && --shutdownCountdown == 0) {
+                shutdownCountdown = -1;
+                connection.responseStatus = Status.of(10);
+                connection.responseIdentifier = frame.identifier;
+                observed();
+                return GatewayConnection.Decision.ACCEPT_THEN_SHUTDOWN;
+            }
+            if (silentCloseCountdown > 0 && --silentCloseCountdown == 0) {
+                silentCloseCountdown = -1;
+                observed();
+                return GatewayConnection.Decision.ACCEPT_THEN_CLOSE;
+            }
+            return GatewayConnection.Decision.ACCEPT;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits the scripted delay before an error response; false when the connection is to stop instead. */
+    boolean awaitErrorResponseDelay(GatewayConnection connection) {
+        lock.lock();
+        try {
+            long remaining = errorResponseDelayNanos;
+            while (remaining > 0 && !closed && !connection.forced) {
+                remaining = scriptChanged.awaitNanos(remaining);
+            }
+            return !closed && !connection.forced;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void errorResponseSent(GatewayConnection connection, ErrorResponse response) {
+        lock.lock();
+        try {
+            if (!connection.forced) {
+                errorResponses.add(response);
+                observed();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void discarded(GatewayConnection connection, long count) {
+        if (count <= 0) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (!connection.forced) {
+                discarded += count;
+                observed();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    FeedbackConnection.Plan takeFeedback() {
+        lock.lock();
+        try {
+            List<FeedbackEntry> entries = List.copyOf(feedbackEntries);
+            feedbackEntries.clear();
+            return new FeedbackConnection.Plan(entries, feedbackChunkBytes, feedbackFailAfter);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Internals.
+
+    private void acceptLoop(ServerSocket listener, boolean isGateway) {
+        String kind = isGateway ? "gateway" : "feedback";
+        try {
+            while (true) {
+                Socket raw;
+                try {
+                    raw = listener.accept();
+                } catch (IOException e) {
+                    if (read(() -> closed)) {
+                        return;
+                    }
+                    log.debug("Accepting a {} connection failed: {}", kind, e.toString());
+                    if (!pauseAfterAcceptFailure()) {
+                        return;
+                    }
+                    continue;
+                }
+                startConnection(raw, isGateway, kind, listener.getLocalPort());
+            }
+        } finally {
+            lock.lock();
+            try {
+                threads.remove(Thread.currentThread());
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private boolean pauseAfterAcceptFailure() {
+        lock.lock();
+        try {
+            long remaining = ACCEPT_RETRY_NANOS;
+            while (remaining > 0 && !closed) {
+                remaining = scriptChanged.awaitNanos(remaining);
+            }
+            return !closed;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void startConnection(Socket raw, boolean isGateway, String kind, int port) {
+        try {
+            raw.setTcpNoDelay(true);
+        } catch (IOException e) {
+            log.debug("Could not disable Nagle's algorithm on a {} connection: {}", kind, e.toString());
+        }
+        lock.lock();
+        try {
+            if (closed) {
+                closeSocket(raw);
+                return;
+            }
+            String name = "mock-apns-" + kind + "-" + port + "-" + (++threadSerial);
+            ServerConnection connection = isGateway
+                    ? new GatewayConnection(this, raw, name)
+                    : new FeedbackConnection(this, raw, name);
+            connection.number = isGateway ? ++gatewaySerial : ++feedbackSerial;
+            connections.add(connection);
+            startThread(connection, name);
+        } finally {
+            lock.unlock();
+        }
+        log.debug("Accepted a {} connection from {}", kind, raw.getRemoteSocketAddress());
+    }
+
+    /** Called with the lock held. */
+    private void startThread(Runnable body, String name) {
+        Thread thread = new Thread(body, name);
+        thread.setDaemon(true);
+        threads.add(thread);
+        thread.start();
+    }
+
+    /** Called with the lock held: wakes {@link #awaitUntil} callers, if any. */
+    private void observed() {
+        acceptancePending = false;
+        if (observers > 0) {
+            observationChanged.signalAll();
+        }
+    }
+
+    private void script(Runnable change) {
+        lock.lock();
+        try {
+            change.run();
+            scriptChanged.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private <T> T read(Supplier<T> reader) {
+        lock.lock();
+        try {
+            return reader.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static ServerSocket bind(int port, String kind) {
+        ServerSocket listener = null;
+        try {
+            listener = new ServerSocket();
+            listener.setReuseAddress(true);
+            listener.bind(new InetSocketAddress(InetAddress.getByAddress(LOOPBACK), port), BACKLOG);
+            return listener;
+        } catch (IOException e) {
+            closeListener(listener);
+            throw new UncheckedIOException("The mock APNs server could not bind its " + kind + " listener to 127.0.0.1:"
+                    + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void closeListener(ServerSocket listener) {
+        if (listener == null) {
+            return;
+        }
+        try {
+            listener.close();
+        } catch (IOException e) {
+            log.debug("Closing a listener failed: {}", e.toString());
+        }
+    }
+
+    private static void closeSocket(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            log.debug("Closing a socket failed: {}", e.toString());
+        }
+    }
+
+    private static void requirePositive(long n, String method) {
+        if (n < 1) {
+            throw new IllegalArgumentException(method + " needs a count of at least 1; was " + n + ".");
+        }
+    }
+
+    private static long saturatedNanos(Duration duration) {
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException e) {
+            return duration.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
+}
