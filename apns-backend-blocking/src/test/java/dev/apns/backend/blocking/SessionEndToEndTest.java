@@ -68,7 +68,7 @@ class SessionEndToEndTest {
 
     private ApnsSession.Builder builder() {
         return ApnsSession.builder()
-                .backend(new BlockingBackend())
+                .backend(BlockingBackend.NAME)
                 .credentials(client.credentials())
                 .gateway(server.gateway())
                 .feedback(server.feedback())
