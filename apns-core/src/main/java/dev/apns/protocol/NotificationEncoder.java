@@ -70,21 +70,11 @@ public final class NotificationEncoder {
     public static void writeFrame(ByteBuffer destination, long identifier, byte[] token, byte[] payload,
                                   long expirySeconds, int priority) {
         int tokenLength = token == null ? -1 : checkLength(token.length, "token");
-        checkLength(payload.length, "payload");
-        boolean hasExpiry = expirySeconds != NO_EXPIRY;
-        boolean hasPriority = priority != NO_PRIORITY;
-        if (hasPriority && (priority < 0 || priority > 255)) {
-            throw new IllegalArgumentException("Priority must be 0 to 255, was " + priority + ".");
-        }
-        int frameLength = frameLength(tokenLength, payload.length, hasExpiry, hasPriority);
-        if (destination.remaining() < 5 + frameLength) {
-            throw new BufferOverflowException();
-        }
-        destination.put(COMMAND_FRAME).putInt(frameLength);
+        writeHead(destination, tokenLength, payload, expirySeconds, priority);
         if (token != null) {
             destination.put(ITEM_TOKEN).putShort((short) token.length).put(token);
         }
-        writeTail(destination, identifier, payload, expirySeconds, priority, hasExpiry, hasPriority);
+        writeTail(destination, identifier, payload, expirySeconds, priority);
     }
 
     /**
@@ -93,30 +83,35 @@ public final class NotificationEncoder {
      */
     public static void writeFrame(ByteBuffer destination, long identifier, DeviceToken token, byte[] payload,
                                   long expirySeconds, int priority) {
+        writeHead(destination, token.length(), payload, expirySeconds, priority);
+        destination.put(ITEM_TOKEN).putShort((short) token.length());
+        token.writeTo(destination);
+        writeTail(destination, identifier, payload, expirySeconds, priority);
+    }
+
+    /** Checks the parts, checks for room, and writes the command and frame length. */
+    private static void writeHead(ByteBuffer destination, int tokenLength, byte[] payload, long expirySeconds,
+                                  int priority) {
         checkLength(payload.length, "payload");
-        boolean hasExpiry = expirySeconds != NO_EXPIRY;
-        boolean hasPriority = priority != NO_PRIORITY;
-        if (hasPriority && (priority < 0 || priority > 255)) {
+        if (priority != NO_PRIORITY && (priority < 0 || priority > 255)) {
             throw new IllegalArgumentException("Priority must be 0 to 255, was " + priority + ".");
         }
-        int frameLength = frameLength(token.length(), payload.length, hasExpiry, hasPriority);
+        int frameLength = frameLength(tokenLength, payload.length, expirySeconds != NO_EXPIRY, priority != NO_PRIORITY);
         if (destination.remaining() < 5 + frameLength) {
             throw new BufferOverflowException();
         }
         destination.put(COMMAND_FRAME).putInt(frameLength);
-        destination.put(ITEM_TOKEN).putShort((short) token.length());
-        token.writeTo(destination);
-        writeTail(destination, identifier, payload, expirySeconds, priority, hasExpiry, hasPriority);
     }
 
+    /** The items after the token: payload, identifier, and expiry and priority when set. */
     private static void writeTail(ByteBuffer destination, long identifier, byte[] payload, long expirySeconds,
-                                  int priority, boolean hasExpiry, boolean hasPriority) {
+                                  int priority) {
         destination.put(ITEM_PAYLOAD).putShort((short) payload.length).put(payload);
         destination.put(ITEM_IDENTIFIER).putShort((short) 4).putInt((int) identifier);
-        if (hasExpiry) {
+        if (expirySeconds != NO_EXPIRY) {
             destination.put(ITEM_EXPIRY).putShort((short) 4).putInt((int) expirySeconds);
         }
-        if (hasPriority) {
+        if (priority != NO_PRIORITY) {
             destination.put(ITEM_PRIORITY).putShort((short) 1).put((byte) priority);
         }
     }
