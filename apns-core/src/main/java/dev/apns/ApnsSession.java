@@ -73,6 +73,19 @@ public final class ApnsSession implements AutoCloseable {
     }
 
     /**
+     * A long-lived asynchronous sender with the session's credentials and default {@link SenderOptions};
+     * see {@link ApnsSender}. Shut it down when done; the session's {@link #close()} shuts down any left.
+     */
+    public ApnsSender sender() {
+        return engine.sender(engine.defaultCredentials(), SenderOptions.defaults());
+    }
+
+    /** A long-lived asynchronous sender with these credentials and options. */
+    public ApnsSender sender(Credentials credentials, SenderOptions options) {
+        return engine.sender(Objects.requireNonNull(credentials, "credentials"), options);
+    }
+
+    /**
      * Closes the pooled connections that have not been used for at least {@code idle}.
      *
      * @return how many were closed

@@ -7,7 +7,9 @@ import dev.apns.Endpoint;
 import dev.apns.Feedback;
 import dev.apns.Message;
 import dev.apns.Result;
+import dev.apns.ApnsSender;
 import dev.apns.ConnectionFailedException;
+import dev.apns.SenderOptions;
 import dev.apns.spi.Backend;
 import dev.apns.spi.Certificate;
 import dev.apns.spi.ConnectRequest;
@@ -19,7 +21,9 @@ import java.io.IOException;
 import java.net.SocketException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -38,6 +42,7 @@ public final class SessionEngine {
     private final boolean ownsBackend;
     private final Map<Credentials, Certificate> certificates = new ConcurrentHashMap<>();
     private final ConnectionPool pool = new ConnectionPool();
+    private final Set<StreamSender> senders = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     public SessionEngine(SessionConfig config) {
@@ -85,6 +90,33 @@ public final class SessionEngine {
         return FeedbackReader.open(backend, request(config.feedback(), certificate), config.readTimeout());
     }
 
+    public ApnsSender sender(Credentials credentials, SenderOptions options) {
+        requireOpen();
+        StreamSender sender = new StreamSender(this, new PoolKey(config.gateway(), certificate(credentials)),
+                Objects.requireNonNull(options, "options"));
+        senders.add(sender);
+        if (closed) {
+            sender.shutdown(Duration.ZERO);
+            throw new IllegalStateException("This ApnsSession is closed.");
+        }
+        return sender;
+    }
+
+    void forget(StreamSender sender) {
+        senders.remove(sender);
+    }
+
+    /** A new, unpooled gateway connection for a sender's worker. */
+    GatewayConnection openStreamConnection(PoolKey key) throws IOException {
+        if (closed) {
+            throw new IllegalStateException("The session is closed.");
+        }
+        GatewayConnection connection = new GatewayConnection(key);
+        connection.markInUse(true);
+        connection.attach(backend.connect(request(key.endpoint(), key.certificate()), connection));
+        return connection;
+    }
+
     public int outdate(Duration idle) {
         return pool.outdate(idle);
     }
@@ -98,6 +130,9 @@ public final class SessionEngine {
             return;
         }
         closed = true;
+        for (StreamSender sender : List.copyOf(senders)) {
+            sender.shutdown(Duration.ofSeconds(5));
+        }
         pool.close();
         if (ownsBackend) {
             backend.close();

@@ -1,6 +1,7 @@
 package dev.apns.protocol;
 
 import dev.apns.DeviceToken;
+import dev.apns.Payload;
 
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
@@ -70,11 +71,12 @@ public final class NotificationEncoder {
     public static void writeFrame(ByteBuffer destination, long identifier, byte[] token, byte[] payload,
                                   long expirySeconds, int priority) {
         int tokenLength = token == null ? -1 : checkLength(token.length, "token");
-        writeHead(destination, tokenLength, payload, expirySeconds, priority);
+        writeHead(destination, tokenLength, payload.length, expirySeconds, priority);
         if (token != null) {
             destination.put(ITEM_TOKEN).putShort((short) token.length).put(token);
         }
-        writeTail(destination, identifier, payload, expirySeconds, priority);
+        destination.put(ITEM_PAYLOAD).putShort((short) payload.length).put(payload);
+        writeTail(destination, identifier, expirySeconds, priority);
     }
 
     /**
@@ -83,30 +85,44 @@ public final class NotificationEncoder {
      */
     public static void writeFrame(ByteBuffer destination, long identifier, DeviceToken token, byte[] payload,
                                   long expirySeconds, int priority) {
-        writeHead(destination, token.length(), payload, expirySeconds, priority);
+        writeHead(destination, token.length(), payload.length, expirySeconds, priority);
         destination.put(ITEM_TOKEN).putShort((short) token.length());
         token.writeTo(destination);
-        writeTail(destination, identifier, payload, expirySeconds, priority);
+        destination.put(ITEM_PAYLOAD).putShort((short) payload.length).put(payload);
+        writeTail(destination, identifier, expirySeconds, priority);
+    }
+
+    /**
+     * Writes a command-2 frame from a {@link DeviceToken} and a {@link Payload} without copying either
+     * first: no allocation per notification; otherwise as
+     * {@link #writeFrame(ByteBuffer, long, byte[], byte[], long, int)}.
+     */
+    public static void writeFrame(ByteBuffer destination, long identifier, DeviceToken token, Payload payload,
+                                  long expirySeconds, int priority) {
+        writeHead(destination, token.length(), payload.size(), expirySeconds, priority);
+        destination.put(ITEM_TOKEN).putShort((short) token.length());
+        token.writeTo(destination);
+        destination.put(ITEM_PAYLOAD).putShort((short) payload.size());
+        payload.writeTo(destination);
+        writeTail(destination, identifier, expirySeconds, priority);
     }
 
     /** Checks the parts, checks for room, and writes the command and frame length. */
-    private static void writeHead(ByteBuffer destination, int tokenLength, byte[] payload, long expirySeconds,
+    private static void writeHead(ByteBuffer destination, int tokenLength, int payloadLength, long expirySeconds,
                                   int priority) {
-        checkLength(payload.length, "payload");
+        checkLength(payloadLength, "payload");
         if (priority != NO_PRIORITY && (priority < 0 || priority > 255)) {
             throw new IllegalArgumentException("Priority must be 0 to 255, was " + priority + ".");
         }
-        int frameLength = frameLength(tokenLength, payload.length, expirySeconds != NO_EXPIRY, priority != NO_PRIORITY);
+        int frameLength = frameLength(tokenLength, payloadLength, expirySeconds != NO_EXPIRY, priority != NO_PRIORITY);
         if (destination.remaining() < 5 + frameLength) {
             throw new BufferOverflowException();
         }
         destination.put(COMMAND_FRAME).putInt(frameLength);
     }
 
-    /** The items after the token: payload, identifier, and expiry and priority when set. */
-    private static void writeTail(ByteBuffer destination, long identifier, byte[] payload, long expirySeconds,
-                                  int priority) {
-        destination.put(ITEM_PAYLOAD).putShort((short) payload.length).put(payload);
+    /** The items after the payload: identifier, and expiry and priority when set. */
+    private static void writeTail(ByteBuffer destination, long identifier, long expirySeconds, int priority) {
         destination.put(ITEM_IDENTIFIER).putShort((short) 4).putInt((int) identifier);
         if (expirySeconds != NO_EXPIRY) {
             destination.put(ITEM_EXPIRY).putShort((short) 4).putInt((int) expirySeconds);

@@ -1,0 +1,32 @@
+package dev.apns;
+
+import java.util.Map;
+
+/**
+ * A snapshot of an {@link ApnsSender}'s counters (since it was created) and gauges (now). Immutable.
+ *
+ * @param submitted notifications taken by submit or offer
+ * @param written notifications written to a connection, resends included
+ * @param accepted notifications that ended accepted
+ * @param rejected notifications that ended rejected, by status code
+ * @param unsent notifications that ended unsent
+ * @param resent notifications written again after a rejection, a shutdown or a dead connection
+ * @param duplicatesPossible notifications resent after a connection died with no error response: the
+ *     server may have had them already (at-least-once)
+ * @param pending notifications queued or in flight now
+ * @param inFlight notifications written and not yet confirmed now
+ * @param connectionsOpen connections open now
+ * @param reconnects connections opened after the first one of each worker
+ */
+public record SenderMetrics(long submitted, long written, long accepted, Map<Integer, Long> rejected, long unsent,
+                            long resent, long duplicatesPossible, long pending, long inFlight, int connectionsOpen,
+                            long reconnects) {
+    public SenderMetrics {
+        rejected = Map.copyOf(rejected);
+    }
+
+    /** All rejections, whatever the status. */
+    public long rejectedTotal() {
+        return rejected.values().stream().mapToLong(Long::longValue).sum();
+    }
+}

@@ -1,0 +1,113 @@
+package dev.apns;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How an {@link ApnsSender} behaves: how many connections it uses, how much it may hold, how long a
+ * producer waits for room, how it confirms, how it reconnects. Immutable; build with {@link #builder()}.
+ *
+ * @param connections connections used together (default 1)
+ * @param maxPending notifications queued or in flight at most (default 100,000)
+ * @param submitTimeout how long {@link ApnsSender#submit} waits for room (default 10 s)
+ * @param confirmation when a notification counts as accepted. Default: a sentinel with a 5 s timeout, written
+ *     whenever the queue runs dry and after every {@code sentinelEvery} notifications, because under
+ *     continuous load a quiet period cannot tell a slow server from a silent one. A quiet period counts a
+ *     notification accepted when no error response came within it after its write.
+ * @param sentinelEvery with a sentinel confirmation, the most notifications written between two sentinels
+ * @param maxWrites how many times one notification may be written before it ends unsent (default 5)
+ * @param reconnectBackoff the first wait before reconnecting after a failure; doubles, with jitter, up to
+ *     {@code maxReconnectBackoff}
+ * @param maxReconnectBackoff the longest wait between reconnects (default 30 s)
+ */
+public record SenderOptions(int connections, int maxPending, Duration submitTimeout, Confirmation confirmation,
+                            int sentinelEvery, int maxWrites, Duration reconnectBackoff, Duration maxReconnectBackoff) {
+    public SenderOptions {
+        if (connections < 1) {
+            throw new IllegalArgumentException("connections must be at least 1, was " + connections + ".");
+        }
+        if (maxPending < 1) {
+            throw new IllegalArgumentException("maxPending must be at least 1, was " + maxPending + ".");
+        }
+        if (sentinelEvery < 1) {
+            throw new IllegalArgumentException("sentinelEvery must be at least 1, was " + sentinelEvery + ".");
+        }
+        if (maxWrites < 1) {
+            throw new IllegalArgumentException("maxWrites must be at least 1, was " + maxWrites + ".");
+        }
+        Objects.requireNonNull(submitTimeout, "submitTimeout");
+        Objects.requireNonNull(confirmation, "confirmation");
+        Objects.requireNonNull(reconnectBackoff, "reconnectBackoff");
+        Objects.requireNonNull(maxReconnectBackoff, "maxReconnectBackoff");
+        if (submitTimeout.isNegative() || reconnectBackoff.isNegative() || maxReconnectBackoff.compareTo(reconnectBackoff) < 0) {
+            throw new IllegalArgumentException("Timeouts must not be negative and maxReconnectBackoff must be at least reconnectBackoff.");
+        }
+    }
+
+    /** The defaults. */
+    public static SenderOptions defaults() {
+        return builder().build();
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds {@link SenderOptions}. Not thread-safe. */
+    public static final class Builder {
+        private int connections = 1;
+        private int maxPending = 100_000;
+        private Duration submitTimeout = Duration.ofSeconds(10);
+        private Confirmation confirmation = Confirmation.sentinel(Duration.ofSeconds(5));
+        private int sentinelEvery = 10_000;
+        private int maxWrites = 5;
+        private Duration reconnectBackoff = Duration.ofMillis(100);
+        private Duration maxReconnectBackoff = Duration.ofSeconds(30);
+
+        private Builder() {
+        }
+
+        public Builder connections(int connections) {
+            this.connections = connections;
+            return this;
+        }
+
+        public Builder maxPending(int maxPending) {
+            this.maxPending = maxPending;
+            return this;
+        }
+
+        public Builder submitTimeout(Duration submitTimeout) {
+            this.submitTimeout = submitTimeout;
+            return this;
+        }
+
+        public Builder confirmation(Confirmation confirmation) {
+            this.confirmation = confirmation;
+            return this;
+        }
+
+        public Builder sentinelEvery(int sentinelEvery) {
+            this.sentinelEvery = sentinelEvery;
+            return this;
+        }
+
+        public Builder maxWrites(int maxWrites) {
+            this.maxWrites = maxWrites;
+            return this;
+        }
+
+        public Builder reconnectBackoff(Duration first, Duration max) {
+            this.reconnectBackoff = first;
+            this.maxReconnectBackoff = max;
+            return this;
+        }
+
+        /** The options; invalid values are refused here with a sentence naming them. */
+        public SenderOptions build() {
+            return new SenderOptions(connections, maxPending, submitTimeout, confirmation, sentinelEvery, maxWrites,
+                    reconnectBackoff, maxReconnectBackoff);
+        }
+    }
+}

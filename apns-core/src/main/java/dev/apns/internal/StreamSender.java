@@ -1,0 +1,302 @@
+package dev.apns.internal;
+
+import dev.apns.ApnsSender;
+import dev.apns.NotDeliveredException;
+import dev.apns.Notification;
+import dev.apns.Outcome;
+import dev.apns.SenderFullException;
+import dev.apns.SenderMetrics;
+import dev.apns.SenderOptions;
+import dev.apns.Status;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The {@link ApnsSender} behind {@code ApnsSession.sender(...)}: a bounded queue shared by one
+ * {@link StreamWorker} per connection. Resends go to the front of the queue, in their original order, so
+ * they are written before newer notifications. A {@link Semaphore} of {@code maxPending} permits bounds
+ * what is queued or in flight; a permit is released when a notification reaches its outcome.
+ */
+final class StreamSender implements ApnsSender {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamSender.class);
+
+    private enum State { RUNNING, DRAINING, STOPPED }
+
+    final SessionEngine session;
+    final PoolKey key;
+    final SenderOptions options;
+
+    private final Semaphore permits;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<StreamEntry> queue = new ArrayDeque<>();
+    private final AtomicLong sequence = new AtomicLong();
+    private final List<StreamWorker> workers = new ArrayList<>();
+    private volatile State state = State.RUNNING;
+    private volatile Throwable permanentFailure;
+
+    final LongAdder submitted = new LongAdder();
+    final LongAdder written = new LongAdder();
+    final LongAdder accepted = new LongAdder();
+    final LongAdder unsent = new LongAdder();
+    final LongAdder resent = new LongAdder();
+    final LongAdder duplicatesPossible = new LongAdder();
+    final LongAdder reconnects = new LongAdder();
+    private final Map<Integer, LongAdder> rejected = new ConcurrentHashMap<>();
+
+    StreamSender(SessionEngine session, PoolKey key, SenderOptions options) {
+        this.session = session;
+        this.key = key;
+        this.options = options;
+        this.permits = new Semaphore(options.maxPending());
+        for (int i = 1; i <= options.connections(); i++) {
+            StreamWorker worker = new StreamWorker(this, "apns-sender-" + key.endpoint() + "-" + i);
+            workers.add(worker);
+        }
+        workers.forEach(StreamWorker::start);
+    }
+
+    @Override
+    public CompletableFuture<Outcome> submit(Notification notification) throws InterruptedException {
+        requireRunning();
+        if (!permits.tryAcquire(options.submitTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
+            throw new SenderFullException("The sender for " + key.endpoint() + " stayed full (" + options.maxPending()
+                    + " notifications queued or in flight) for " + options.submitTimeout() + ".");
+        }
+        return enqueue(notification);
+    }
+
+    @Override
+    public Optional<CompletableFuture<Outcome>> offer(Notification notification) {
+        requireRunning();
+        if (!permits.tryAcquire()) {
+            return Optional.empty();
+        }
+        return Optional.of(enqueue(notification));
+    }
+
+    private CompletableFuture<Outcome> enqueue(Notification notification) {
+        StreamEntry entry = new StreamEntry(notification, sequence.incrementAndGet());
+        submitted.increment();
+        boolean queued = false;
+        lock.lock();
+        try {
+            if (state == State.RUNNING && permanentFailure == null) {
+                queue.addLast(entry);
+                changed.signalAll();
+                queued = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (!queued) {
+            // Raced with a shutdown or a permanent failure: finish it at once, never strand it.
+            Throwable failure = permanentFailure;
+            finishUnsent(entry, failure != null ? failure
+                    : new NotDeliveredException("The sender was shut down before this notification was sent.", null, null));
+        }
+        return entry.future;
+    }
+
+    @Override
+    public SenderMetrics metrics() {
+        Map<Integer, Long> byStatus = new java.util.TreeMap<>();
+        rejected.forEach((code, count) -> byStatus.put(code, count.sum()));
+        long inFlight = workers.stream().mapToLong(StreamWorker::inFlight).sum();
+        int open = (int) workers.stream().filter(StreamWorker::isConnected).count();
+        return new SenderMetrics(submitted.sum(), written.sum(), accepted.sum(), byStatus, unsent.sum(), resent.sum(),
+                duplicatesPossible.sum(), options.maxPending() - permits.availablePermits(), inFlight, open,
+                reconnects.sum());
+    }
+
+    @Override
+    public List<Notification> shutdown(Duration deadline) {
+        long end = System.nanoTime() + deadline.toNanos();
+        lock.lock();
+        try {
+            if (state == State.RUNNING) {
+                state = State.DRAINING;
+                changed.signalAll();
+            }
+            while (state == State.DRAINING && permits.availablePermits() < options.maxPending()) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                changed.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+            }
+            state = State.STOPPED;
+            changed.signalAll();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            state = State.STOPPED;
+        } finally {
+            lock.unlock();
+        }
+        List<StreamEntry> left = new ArrayList<>();
+        for (StreamWorker worker : workers) {
+            left.addAll(worker.stop());
+        }
+        lock.lock();
+        try {
+            left.addAll(queue);
+            queue.clear();
+        } finally {
+            lock.unlock();
+        }
+        left.sort(Comparator.comparingLong(entry -> entry.sequence));
+        List<Notification> unsentNotifications = new ArrayList<>(left.size());
+        for (StreamEntry entry : left) {
+            if (finishUnsent(entry, new NotDeliveredException("The sender was shut down before this notification was "
+                    + "confirmed; it may or may not have been delivered.", null, null))) {
+                unsentNotifications.add(entry.notification);
+            }
+        }
+        session.forget(this);
+        return unsentNotifications;
+    }
+
+    // ---- for workers ----
+
+    boolean isStopped() {
+        return state == State.STOPPED;
+    }
+
+    /** Up to {@code max} entries from the front of the queue, waiting at most {@code waitNanos} for one. */
+    List<StreamEntry> take(int max, long waitNanos, List<StreamEntry> into) throws InterruptedException {
+        lock.lock();
+        try {
+            if (queue.isEmpty() && waitNanos > 0 && state != State.STOPPED) {
+                changed.awaitNanos(waitNanos);
+            }
+            while (into.size() < max && !queue.isEmpty() && state != State.STOPPED) {
+                into.add(queue.pollFirst());
+            }
+            return into;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean hasQueued() {
+        lock.lock();
+        try {
+            return !queue.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Puts entries back at the front, keeping their order, for a new connection to write first. */
+    void requeueFront(List<StreamEntry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        List<StreamEntry> giveUp = new ArrayList<>();
+        lock.lock();
+        try {
+            for (int i = entries.size() - 1; i >= 0; i--) {
+                StreamEntry entry = entries.get(i);
+                if (entry.writes >= options.maxWrites()) {
+                    giveUp.add(entry);
+                } else {
+                    queue.addFirst(entry);
+                }
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        for (StreamEntry entry : giveUp) {
+            finishUnsent(entry, new NotDeliveredException("Written " + entry.writes + " times without an outcome "
+                    + "(the connections kept dying); given up.", null, null));
+        }
+    }
+
+    /** Wakes workers and a draining shutdown. */
+    void wake() {
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A failure reconnecting cannot heal: every queued notification ends unsent with it, and so do later ones. */
+    void failPermanently(Throwable cause) {
+        if (permanentFailure == null) {
+            permanentFailure = cause;
+            LOG.error("The sender for {} stops: {}", key.endpoint(), cause.toString());
+        }
+        List<StreamEntry> drained;
+        lock.lock();
+        try {
+            drained = new ArrayList<>(queue);
+            queue.clear();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        for (StreamEntry entry : drained) {
+            finishUnsent(entry, cause);
+        }
+    }
+
+    Throwable permanentFailure() {
+        return permanentFailure;
+    }
+
+    void finishAccepted(StreamEntry entry) {
+        if (entry.future.complete(Outcome.accepted(entry.notification))) {
+            accepted.increment();
+            release();
+        }
+    }
+
+    void finishRejected(StreamEntry entry, Status status) {
+        if (entry.future.complete(Outcome.rejected(entry.notification, status))) {
+            rejected.computeIfAbsent(status.code(), c -> new LongAdder()).increment();
+            release();
+        }
+    }
+
+    boolean finishUnsent(StreamEntry entry, Throwable cause) {
+        if (entry.future.complete(Outcome.unsent(entry.notification, cause))) {
+            unsent.increment();
+            release();
+            return true;
+        }
+        return false;
+    }
+
+    private void release() {
+        permits.release();
+        if (state == State.DRAINING) {
+            wake();
+        }
+    }
+
+    private void requireRunning() {
+        if (state != State.RUNNING) {
+            throw new IllegalStateException("This ApnsSender is shut down.");
+        }
+    }
+}

@@ -1,0 +1,368 @@
+package dev.apns.internal;
+
+import dev.apns.Confirmation;
+import dev.apns.DeliveryError;
+import dev.apns.NotDeliveredException;
+import dev.apns.Notification;
+import dev.apns.protocol.ErrorResponse;
+import dev.apns.protocol.NotificationEncoder;
+import dev.apns.spi.CloseReason;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One connection of a {@link StreamSender} and the thread that feeds it: takes notifications from the
+ * sender's queue, writes them, keeps the written ones in its window until they are confirmed (quiet period
+ * or sentinel), and settles the window with {@link AttemptOutcome}'s rules when an error response or the
+ * end of the connection arrives. Reconnects with exponential backoff and jitter.
+ */
+final class StreamWorker implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamWorker.class);
+    private static final int TAKE_AT_ONCE = 512;
+    private static final int CHUNK_BYTES = 64 * 1024;
+    private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final byte[] SENTINEL_PAYLOAD = "{}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private final StreamSender sender;
+    private final Thread thread;
+    private final ArrayDeque<StreamEntry> window = new ArrayDeque<>();
+    private final List<StreamEntry> batch = new ArrayList<>(TAKE_AT_ONCE);
+    private final List<StreamEntry> leftovers = new ArrayList<>();
+    private final boolean sentinelMode;
+    private final long confirmNanos;
+
+    private volatile GatewayConnection connection;
+    private volatile int inFlight;
+    private ByteBuffer buffer = ByteBuffer.allocate(CHUNK_BYTES);
+    private long sentinelIdentifier = -1;
+    private long sentinelDeadline;
+    private int sinceSentinel;
+    private boolean everConnected;
+    private boolean progressOnConnection;
+    private long backoffNanos;
+
+    StreamWorker(StreamSender sender, String name) {
+        this.sender = sender;
+        this.thread = new Thread(this, name);
+        this.thread.setDaemon(true);
+        Confirmation confirmation = sender.options.confirmation();
+        this.sentinelMode = confirmation.kind() == Confirmation.Kind.SENTINEL;
+        this.confirmNanos = confirmation.duration().toNanos();
+        this.backoffNanos = sender.options.reconnectBackoff().toNanos();
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    long inFlight() {
+        return inFlight;
+    }
+
+    boolean isConnected() {
+        GatewayConnection c = connection;
+        return c != null && c.isUsable();
+    }
+
+    /** After the sender stopped: closes the connection, waits for the thread, returns what it still held. */
+    List<StreamEntry> stop() {
+        GatewayConnection c = connection;
+        if (c != null) {
+            c.close();
+        }
+        sender.wake();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.warn("Sender thread {} did not stop within 5 s.", thread.getName());
+            return List.of();
+        }
+        return leftovers;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (!sender.isStopped()) {
+                step();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            LOG.error("Sender thread {} failed; its notifications are handed back as unsent.", thread.getName(), e);
+            for (StreamEntry entry : window) {
+                sender.finishUnsent(entry, e);
+            }
+            window.clear();
+        } finally {
+            GatewayConnection c = connection;
+            if (c != null) {
+                c.close();
+            }
+            leftovers.addAll(window);
+            leftovers.addAll(batch);
+            window.clear();
+            inFlight = 0;
+        }
+    }
+
+    private void step() throws InterruptedException {
+        GatewayConnection c = connection;
+        if (c != null && c.signal().isDone()) {
+            settle(c, null);
+            return;
+        }
+        if (!sentinelMode) {
+            confirmQuiet();
+        }
+        if (c == null) {
+            if (!sender.hasQueued() || sender.permanentFailure() != null) {
+                sender.take(0, IDLE_WAIT_NANOS, batch);
+                return;
+            }
+            connect();
+            return;
+        }
+        if (sentinelIdentifier >= 0) {
+            awaitSentinel(c);
+            return;
+        }
+        batch.clear();
+        sender.take(TAKE_AT_ONCE, waitNanos(), batch);
+        if (!batch.isEmpty()) {
+            write(c, batch);
+            batch.clear();
+        }
+        if (sentinelMode && !window.isEmpty() && connection == c && !c.signal().isDone()
+                && (sinceSentinel >= sender.options.sentinelEvery() || !sender.hasQueued())) {
+            writeSentinel(c);
+        }
+    }
+
+    private void connect() throws InterruptedException {
+        try {
+            GatewayConnection opened = sender.session.openStreamConnection(sender.key);
+            opened.signal().thenRun(sender::wake);
+            if (everConnected) {
+                sender.reconnects.increment();
+            }
+            everConnected = true;
+            progressOnConnection = false;
+            sinceSentinel = 0;
+            connection = opened;
+        } catch (IOException | RuntimeException e) {
+            if (SessionEngine.isPermanent(e)) {
+                sender.failPermanently(e);
+                return;
+            }
+            LOG.debug("Connecting to {} failed: {}; retrying in {} ms.", sender.key.endpoint(), e.toString(),
+                    TimeUnit.NANOSECONDS.toMillis(backoffNanos));
+            backOff();
+        }
+    }
+
+    private void backOff() throws InterruptedException {
+        long jittered = backoffNanos / 2 + ThreadLocalRandom.current().nextLong(backoffNanos / 2 + 1);
+        long until = System.nanoTime() + jittered;
+        while (!sender.isStopped()) {
+            long left = until - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            List<StreamEntry> none = new ArrayList<>(0);
+            sender.take(0, Math.min(left, IDLE_WAIT_NANOS), none);
+        }
+        backoffNanos = Math.min(backoffNanos * 2, sender.options.maxReconnectBackoff().toNanos());
+    }
+
+    private long waitNanos() {
+        if (window.isEmpty()) {
+            return IDLE_WAIT_NANOS;
+        }
+        if (sentinelMode) {
+            return 0;
+        }
+        long due = window.peekFirst().writtenAtNanos + confirmNanos - System.nanoTime();
+        return Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(due, IDLE_WAIT_NANOS));
+    }
+
+    private void write(GatewayConnection c, List<StreamEntry> entries) {
+        buffer.clear();
+        for (StreamEntry entry : entries) {
+            Notification n = entry.notification;
+            long expiry = n.expiry().map(java.time.Instant::getEpochSecond).orElse(NotificationEncoder.NO_EXPIRY);
+            int priority = n.priority().orElse(NotificationEncoder.NO_PRIORITY);
+            int size = NotificationEncoder.frameSize(n.token().length(), n.payload().size(),
+                    expiry != NotificationEncoder.NO_EXPIRY, priority != NotificationEncoder.NO_PRIORITY);
+            if (buffer.remaining() < size && !flush(c)) {
+                // The connection failed; the entries not yet in the window go back to the queue.
+                sender.requeueFront(entries.subList(entries.indexOf(entry), entries.size()));
+                return;
+            }
+            if (buffer.capacity() < size) {
+                buffer = ByteBuffer.allocate(size);
+            }
+            entry.identifier = c.takeIdentifier();
+            entry.writtenAtNanos = System.nanoTime();
+            if (entry.writes++ > 0) {
+                sender.resent.increment();
+            }
+            NotificationEncoder.writeFrame(buffer, entry.identifier, n.token(), n.payload(), expiry, priority);
+            window.addLast(entry);
+            sinceSentinel++;
+        }
+        inFlight = window.size();
+        sender.written.add(entries.size());
+        flush(c);
+    }
+
+    /** Writes the buffer; false when the connection failed (then it is settled). */
+    private boolean flush(GatewayConnection c) {
+        buffer.flip();
+        try {
+            if (buffer.hasRemaining()) {
+                c.write(buffer);
+            }
+            buffer.clear();
+            return true;
+        } catch (IOException e) {
+            buffer.clear();
+            settle(c, e);
+            return false;
+        }
+    }
+
+    private void writeSentinel(GatewayConnection c) {
+        long identifier = c.takeIdentifier();
+        buffer.clear();
+        NotificationEncoder.writeFrame(buffer, identifier, (byte[]) null, SENTINEL_PAYLOAD, NotificationEncoder.NO_EXPIRY,
+                NotificationEncoder.NO_PRIORITY);
+        if (flush(c)) {
+            sentinelIdentifier = identifier;
+            sentinelDeadline = System.nanoTime() + confirmNanos;
+            sinceSentinel = 0;
+        }
+    }
+
+    private void awaitSentinel(GatewayConnection c) throws InterruptedException {
+        long left = sentinelDeadline - System.nanoTime();
+        if (left > 0) {
+            try {
+                c.signal().get(left, TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                // handled below
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("The connection signal never fails", e);
+            }
+        }
+        if (!c.signal().isDone()) {
+            settle(c, new java.net.SocketTimeoutException("The server did not reject the sentinel notification within "
+                    + sender.options.confirmation().duration() + "."));
+        } else {
+            settle(c, null);
+        }
+    }
+
+    private void confirmQuiet() {
+        long now = System.nanoTime();
+        StreamEntry head;
+        while ((head = window.peekFirst()) != null && now - head.writtenAtNanos >= confirmNanos) {
+            window.pollFirst();
+            sender.finishAccepted(head);
+            progressOnConnection = true;
+        }
+        inFlight = window.size();
+    }
+
+    /** The connection answered with an error response or ended: decide every notification of the window. */
+    private void settle(GatewayConnection c, Throwable failure) {
+        c.close();
+        if (failure != null && c.errorResponse() == null) {
+            // A failed write: the reader may still deliver the error response that explains it.
+            try {
+                c.closedFuture().get(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOG.debug("Connection to {} did not report its end after a failed write.", sender.key.endpoint());
+            }
+        }
+        connection = null;
+        List<StreamEntry> entries = new ArrayList<>(window);
+        window.clear();
+        inFlight = 0;
+        ErrorResponse response = c.errorResponse();
+        String endpoint = sender.key.endpoint().toString();
+        List<StreamEntry> resend = new ArrayList<>();
+        boolean healthy = response != null;
+        if (response != null && sentinelIdentifier >= 0 && response.identifier() == sentinelIdentifier) {
+            entries.forEach(sender::finishAccepted);
+        } else if (entries.isEmpty()) {
+            if (response != null) {
+                LOG.warn("Gateway {} sent {} for no notification still in flight (a late answer about one already "
+                        + "confirmed by the quiet period).", endpoint, response);
+            }
+        } else {
+            int[] positions = new int[entries.size()];
+            java.util.Arrays.setAll(positions, i -> i);
+            AttemptOutcome outcome = response != null
+                    ? AttemptOutcome.decide(positions, positions.length, entries.get(0).identifier,
+                    AttemptOutcome.Ending.ERROR_RESPONSE, response, null, endpoint)
+                    : AttemptOutcome.decide(positions, positions.length, entries.get(0).identifier,
+                    AttemptOutcome.Ending.DIED, null, failure != null ? failure : causeOf(c.closeReason()), endpoint);
+            for (int i : outcome.accepted()) {
+                sender.finishAccepted(entries.get(i));
+            }
+            if (outcome.rejected() >= 0) {
+                sender.finishRejected(entries.get(outcome.rejected()), outcome.rejectedStatus());
+            }
+            DeliveryError error = outcome.error();
+            for (int i : outcome.handBack()) {
+                sender.finishUnsent(entries.get(i), new NotDeliveredException(error.description(),
+                        error.status().orElse(null), error.cause().orElse(null)));
+            }
+            for (int i : outcome.resend()) {
+                resend.add(entries.get(i));
+            }
+            if (response == null) {
+                sender.duplicatesPossible.add(resend.size());
+            } else if (outcome.accepted().length == 0 && outcome.rejected() < 0 && error != null) {
+                LOG.warn("{}", error.description());
+            }
+            if (outcome.madeProgress()) {
+                progressOnConnection = true;
+            }
+        }
+        sentinelIdentifier = -1;
+        sender.requeueFront(resend);
+        Throwable cause = failure != null ? failure : causeOf(c.closeReason());
+        if (response == null && cause != null && SessionEngine.isPermanent(cause)) {
+            sender.failPermanently(cause);
+        }
+        if (healthy || progressOnConnection) {
+            backoffNanos = sender.options.reconnectBackoff().toNanos();
+        } else {
+            try {
+                backOff();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static Throwable causeOf(CloseReason reason) {
+        return reason == null ? null : reason.cause().orElse(null);
+    }
+}
