@@ -99,8 +99,11 @@ final class StreamSender implements ApnsSender {
         lock.lock();
         try {
             if (state == State.RUNNING && permanentFailure == null) {
+                if (queue.isEmpty()) {
+                    // Workers wait only while the queue is empty: wake them for the first entry, not for every one.
+                    changed.signalAll();
+                }
                 queue.addLast(entry);
-                changed.signalAll();
                 queued = true;
             }
         } finally {

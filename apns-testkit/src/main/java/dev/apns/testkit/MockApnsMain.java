@@ -9,7 +9,7 @@ import java.io.UncheckedIOException;
  * Runs a {@link MockApnsServer} as a process, for tests written in other languages. Usage:
  *
  * <pre>
- * java -cp ... dev.apns.testkit.MockApnsMain [--port N] [--feedback-port N] [--no-client-certificate]
+ * java -cp ... dev.apns.testkit.MockApnsMain [--port N] [--feedback-port N] [--no-client-certificate] [--no-record]
  * </pre>
  *
  * It prints, then flushes, to standard output:
@@ -42,18 +42,20 @@ public final class MockApnsMain {
         int port = 0;
         int feedbackPort = 0;
         boolean requireClientCertificate = true;
+        boolean record = true;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--port" -> port = port(args, ++i, "--port");
                     case "--feedback-port" -> feedbackPort = port(args, ++i, "--feedback-port");
                     case "--no-client-certificate" -> requireClientCertificate = false;
+                    case "--no-record" -> record = false;
                     default -> throw new IllegalArgumentException("Unknown argument '" + args[i] + "'.");
                 }
             }
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
-            err.println("Usage: MockApnsMain [--port N] [--feedback-port N] [--no-client-certificate]");
+            err.println("Usage: MockApnsMain [--port N] [--feedback-port N] [--no-client-certificate] [--no-record]");
             return 2;
         }
         TestCertificates certificates = TestCertificates.create();
@@ -64,6 +66,7 @@ public final class MockApnsMain {
                     .port(port)
                     .feedbackPort(feedbackPort)
                     .requireClientCertificate(requireClientCertificate)
+                    .recordAccepted(record)
                     .start();
         } catch (UncheckedIOException e) {
             err.println(e.getMessage());

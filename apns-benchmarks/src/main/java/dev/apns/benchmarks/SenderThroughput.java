@@ -1,0 +1,87 @@
+package dev.apns.benchmarks;
+
+import dev.apns.ApnsSender;
+import dev.apns.ApnsSession;
+import dev.apns.DeviceToken;
+import dev.apns.Notification;
+import dev.apns.Outcome;
+import dev.apns.Payload;
+import dev.apns.SenderMetrics;
+import dev.apns.SenderOptions;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * End-to-end throughput of the streaming {@link ApnsSender}: notifications per second from this JVM to the
+ * mock APNs server in another JVM, over TLS on 127.0.0.1, with a realistic payload shared by all
+ * notifications. Also prints the heap in use at each tenth of the run, to show it stays flat.
+ *
+ * <p>Arguments: {@code [backend=blocking] [connections=1] [notifications=1000000] [warmup=200000]}.
+ */
+public final class SenderThroughput {
+    private SenderThroughput() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String backend = args.length > 0 ? args[0] : "blocking";
+        int connections = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+        long count = args.length > 2 ? Long.parseLong(args[2]) : 1_000_000L;
+        long warmup = args.length > 3 ? Long.parseLong(args[3]) : 200_000L;
+        Payload payload = Payload.ofJson(Payloads.realistic());
+        Notification[] notifications = new Notification[10_000];
+        for (int i = 0; i < notifications.length; i++) {
+            notifications[i] = Notification.of(DeviceToken.fromHex(String.format("%064x", i + 1)), payload);
+        }
+        try (MockServerProcess server = MockServerProcess.start();
+             ApnsSession session = ApnsSession.builder().backend(backend).credentials(server.credentials())
+                     .gateway(server.gateway()).trust(server.trust()).build()) {
+            SenderOptions options = SenderOptions.builder().connections(connections).maxPending(200_000)
+                    .sentinelEvery(100_000).build();
+            try (ApnsSender sender = session.sender(server.credentials(), options)) {
+                run(sender, notifications, warmup, false);
+                double rate = run(sender, notifications, count, true);
+                SenderMetrics metrics = sender.metrics();
+                System.out.printf("%s, %d connection(s): %,d notifications, %,.0f notifications/s; accepted %,d, "
+                                + "rejected %d, unsent %d, resent %d, reconnects %d%n", backend, connections, count, rate,
+                        metrics.accepted(), metrics.rejectedTotal(), metrics.unsent(), metrics.resent(), metrics.reconnects());
+            }
+        }
+    }
+
+    private static double run(ApnsSender sender, Notification[] notifications, long count, boolean report)
+            throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        LongAdder outcomes = new LongAdder();
+        LongAdder notAccepted = new LongAdder();
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        long began = System.nanoTime();
+        long tenth = Math.max(1, count / 10);
+        for (long i = 0; i < count; i++) {
+            sender.submit(notifications[(int) (i % notifications.length)]).whenComplete((outcome, failure) -> {
+                if (failure != null || outcome.kind() != Outcome.Kind.ACCEPTED) {
+                    notAccepted.increment();
+                }
+                outcomes.increment();
+                if (outcomes.sum() == count) {
+                    done.countDown();
+                }
+            });
+            if (report && (i + 1) % tenth == 0) {
+                System.out.printf("  submitted %,d: heap used %,d MiB%n", i + 1,
+                        memory.getHeapMemoryUsage().getUsed() >> 20);
+            }
+        }
+        if (!done.await(10, TimeUnit.MINUTES)) {
+            throw new IllegalStateException("Only " + outcomes.sum() + " of " + count + " outcomes arrived.");
+        }
+        double seconds = (System.nanoTime() - began) / 1e9;
+        if (notAccepted.sum() > 0) {
+            throw new IllegalStateException(notAccepted.sum() + " notifications were not accepted.");
+        }
+        return count / seconds;
+    }
+}
