@@ -8,6 +8,7 @@ import dev.apns.Outcome;
 import dev.apns.Payload;
 import dev.apns.SenderMetrics;
 import dev.apns.SenderOptions;
+import dev.apns.testkit.MockApnsProcess;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -36,7 +37,7 @@ public final class SenderThroughput {
         for (int i = 0; i < notifications.length; i++) {
             notifications[i] = Notification.of(DeviceToken.fromHex(String.format("%064x", i + 1)), payload);
         }
-        try (MockServerProcess server = MockServerProcess.start();
+        try (MockApnsProcess server = MockApnsProcess.start();
              ApnsSession session = ApnsSession.builder().backend(backend).credentials(server.credentials())
                      .gateway(server.gateway()).trust(server.trust()).build()) {
             SenderOptions options = SenderOptions.builder().connections(connections).maxPending(200_000)

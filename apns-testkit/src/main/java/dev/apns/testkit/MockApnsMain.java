@@ -24,7 +24,9 @@ import java.io.UncheckedIOException;
  * ready
  * </pre>
  *
- * and runs until standard input reaches its end or the process is killed. Exit status 2 for bad arguments, 1 when a port cannot be bound.
+ * and runs until standard input reaches its end or the process is killed. Lines read from standard input
+ * are commands: {@code count} prints {@code accepted=N} (notifications accepted so far), {@code reset}
+ * clears faults and counters and prints {@code ok}; anything else prints {@code unknown command}. Exit status 2 for bad arguments, 1 when a port cannot be bound.
  */
 public final class MockApnsMain {
     private MockApnsMain() {
@@ -83,7 +85,7 @@ public final class MockApnsMain {
             out.print(client.combinedPem());
             out.println("ready");
             out.flush();
-            waitForEndOfInput(in, err);
+            serveCommands(server, in, out, err);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
@@ -111,11 +113,23 @@ public final class MockApnsMain {
         return port;
     }
 
-    private static void waitForEndOfInput(InputStream in, PrintStream err) {
-        byte[] sink = new byte[256];
+    private static void serveCommands(MockApnsServer server, InputStream in, PrintStream out, PrintStream err) {
+        java.io.BufferedReader lines = new java.io.BufferedReader(
+                new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
         try {
-            while (in.read(sink) >= 0) {
-                // Input is ignored; only its end matters.
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                switch (line.trim()) {
+                    case "count" -> out.println("accepted=" + server.acceptedCount());
+                    case "reset" -> {
+                        server.reset();
+                        out.println("ok");
+                    }
+                    case "" -> {
+                        continue;
+                    }
+                    default -> out.println("unknown command");
+                }
+                out.flush();
             }
         } catch (IOException e) {
             err.println("Reading standard input failed (" + e + "); stopping.");

@@ -1,4 +1,4 @@
-package dev.apns.benchmarks;
+package dev.apns.testkit;
 
 import dev.apns.Credentials;
 import dev.apns.Endpoint;
@@ -13,19 +13,23 @@ import java.nio.file.Paths;
 import java.util.List;
 
 /**
- * The testkit's mock APNs server ({@code MockApnsMain --no-record}) in a JVM of its own, so a benchmark
- * measures the client JVM alone. Reads the endpoints and the credentials it prints; closing ends it.
+ * The mock APNs server ({@link MockApnsMain}) in a JVM of its own, started with this JVM's class path: for
+ * benchmarks that must measure the client JVM alone, and for clients that cannot share a JVM with the SDK.
+ * Reads the endpoints and credentials the server prints; {@link #acceptedCount()} asks it how many
+ * notifications it accepted. Not thread-safe; closing ends the process.
  */
-final class MockServerProcess implements AutoCloseable {
+public final class MockApnsProcess implements AutoCloseable {
     private final Process process;
+    private final BufferedReader out;
     private final Endpoint gateway;
     private final Trust trust;
     private final Credentials credentials;
     private final String clientPem;
     private final String authorityPem;
 
-    private MockServerProcess(Process process, Endpoint gateway, String authorityPem, String clientPem) {
+    private MockApnsProcess(Process process, BufferedReader out, Endpoint gateway, String authorityPem, String clientPem) {
         this.process = process;
+        this.out = out;
         this.gateway = gateway;
         this.authorityPem = authorityPem;
         this.clientPem = clientPem;
@@ -33,10 +37,11 @@ final class MockServerProcess implements AutoCloseable {
         this.credentials = Credentials.fromPem(clientPem);
     }
 
-    static MockServerProcess start() throws IOException {
+    /** Starts a server that counts but does not record what it accepts (for long runs). */
+    public static MockApnsProcess start() throws IOException {
         Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
         Process process = new ProcessBuilder(List.of(java.toString(), "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                "dev.apns.testkit.MockApnsMain", "--no-record"))
+                MockApnsMain.class.getName(), "--no-record"))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         Endpoint gateway = null;
@@ -51,7 +56,7 @@ final class MockServerProcess implements AutoCloseable {
             } else if (line.equals("client-pem:")) {
                 current = client;
             } else if (line.equals("ready")) {
-                return new MockServerProcess(process, gateway, authority.toString(), client.toString());
+                return new MockApnsProcess(process, out, gateway, authority.toString(), client.toString());
             } else if (current != null) {
                 current.append(line).append('\n');
             }
@@ -60,24 +65,35 @@ final class MockServerProcess implements AutoCloseable {
         throw new IOException("The mock server process ended before it was ready (exit " + process.exitValue() + ").");
     }
 
-    Endpoint gateway() {
+    public Endpoint gateway() {
         return gateway;
     }
 
-    Trust trust() {
+    public Trust trust() {
         return trust;
     }
 
-    Credentials credentials() {
+    public Credentials credentials() {
         return credentials;
     }
 
-    String clientPem() {
+    public String clientPem() {
         return clientPem;
     }
 
-    String authorityPem() {
+    public String authorityPem() {
         return authorityPem;
+    }
+
+    /** How many notifications the server has accepted so far. */
+    public long acceptedCount() throws IOException {
+        process.getOutputStream().write("count\n".getBytes(StandardCharsets.US_ASCII));
+        process.getOutputStream().flush();
+        String line = out.readLine();
+        if (line == null || !line.startsWith("accepted=")) {
+            throw new IOException("The mock server process answered '" + line + "' to 'count'.");
+        }
+        return Long.parseLong(line.substring("accepted=".length()));
     }
 
     @Override
