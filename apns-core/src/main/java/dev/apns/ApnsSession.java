@@ -2,6 +2,7 @@ package dev.apns;
 
 import dev.apns.internal.SessionConfig;
 import dev.apns.internal.SessionEngine;
+import dev.apns.protocol.Identifiers;
 import dev.apns.spi.Backend;
 
 import java.time.Duration;
@@ -132,6 +133,7 @@ public final class ApnsSession implements AutoCloseable {
         private boolean automaticResend = true;
         private int writeChunkBytes = 16 * 1024;
         private int maxAttemptsWithoutProgress = 3;
+        private long firstIdentifier = Identifiers.FIRST;
 
         private Builder() {
         }
@@ -244,6 +246,18 @@ public final class ApnsSession implements AutoCloseable {
         }
 
         /**
+         * The identifier of each connection's first notification; 1 by default, which is right for
+         * Apple. Meant for testing a gateway's handling of the wrap from 2^32-1 to 1.
+         */
+        public Builder firstIdentifier(long identifier) {
+            if (!Identifiers.isValid(identifier)) {
+                throw new IllegalArgumentException("firstIdentifier must be 1 to 4294967295, was " + identifier + ".");
+            }
+            this.firstIdentifier = identifier;
+            return this;
+        }
+
+        /**
          * The session. Chooses the backend now (so a missing backend fails here) but opens no connection.
          *
          * @throws BackendException when no backend can be chosen
@@ -252,7 +266,7 @@ public final class ApnsSession implements AutoCloseable {
         public ApnsSession build() {
             return new ApnsSession(new SessionConfig(backend, backendName, credentials, gateway, feedback, trust,
                     connectTimeout, writeTimeout, readTimeout, confirmation, automaticResend, writeChunkBytes,
-                    maxAttemptsWithoutProgress));
+                    maxAttemptsWithoutProgress, firstIdentifier));
         }
 
         private static Duration requirePositive(Duration duration, String name) {

@@ -43,10 +43,11 @@ final class GatewayConnection implements Connection.Listener {
     private volatile ErrorResponse errorResponse;
     private volatile boolean inUse;
     private volatile long lastUsedNanos = System.nanoTime();
-    private long nextIdentifier = Identifiers.FIRST;
+    private long nextIdentifier;
 
-    GatewayConnection(PoolKey key) {
+    GatewayConnection(PoolKey key, long firstIdentifier) {
         this.key = key;
+        this.nextIdentifier = firstIdentifier;
     }
 
     /** Called once, right after the backend returned the connection. */

@@ -12,5 +12,5 @@ import java.time.Duration;
 public record SessionConfig(Backend backend, String backendName, Credentials credentials, Endpoint gateway,
                             Endpoint feedback, Trust trust, Duration connectTimeout, Duration writeTimeout, Duration readTimeout,
                             Confirmation confirmation, boolean automaticResend, int writeChunkBytes,
-                            int maxAttemptsWithoutProgress) {
+                            int maxAttemptsWithoutProgress, long firstIdentifier) {
 }

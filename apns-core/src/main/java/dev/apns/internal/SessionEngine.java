@@ -111,7 +111,7 @@ public final class SessionEngine {
         if (closed) {
             throw new IllegalStateException("The session is closed.");
         }
-        GatewayConnection connection = new GatewayConnection(key);
+        GatewayConnection connection = new GatewayConnection(key, config.firstIdentifier());
         connection.markInUse(true);
         connection.attach(backend.connect(request(key.endpoint(), key.certificate()), connection));
         return connection;
@@ -149,7 +149,7 @@ public final class SessionEngine {
         if (connection != null) {
             return connection;
         }
-        connection = new GatewayConnection(key);
+        connection = new GatewayConnection(key, config.firstIdentifier());
         connection.attach(backend.connect(request(key.endpoint(), key.certificate()), connection));
         if (!pool.register(connection)) {
             connection.close();

@@ -239,6 +239,24 @@ class SenderEndToEndTest {
     }
 
     @Test
+    void identifiersWrapFromTheLargestToOneWithoutLosingAttribution() throws Exception {
+        session.close();
+        session = ApnsSession.builder().backend(BlockingBackend.NAME).credentials(client.credentials())
+                .gateway(server.gateway()).trust(Trust.fromPem(server.authorityPem()))
+                .firstIdentifier(0xFFFF_FFFFL - 50).build();
+        List<Notification> notifications = notifications(200);
+        server.rejectToken(notifications.get(100).token(), Status.of(8));
+        try (ApnsSender sender = sender(fast())) {
+            List<Outcome> outcomes = submitAll(sender, notifications);
+            assertThat(outcomes.get(100).kind()).isEqualTo(Outcome.Kind.REJECTED);
+            assertThat(byKind(outcomes)).containsEntry(Outcome.Kind.ACCEPTED, 199L);
+            assertThat(received()).doesNotHaveDuplicates().hasSize(199);
+            assertThat(server.accepted().stream().mapToLong(ReceivedNotification::identifier).min().orElseThrow()).isEqualTo(1);
+            assertThat(server.errorResponsesSent().get(0).identifier()).isEqualTo(50);
+        }
+    }
+
+    @Test
     void aCertificateTheServerRefusesFailsTheQueuedNotificationsPromptly() throws Exception {
         IssuedCertificate stranger = TestCertificates.create().client("com.example.stranger");
         try (ApnsSender sender = session.sender(stranger.credentials(), fast().build())) {
