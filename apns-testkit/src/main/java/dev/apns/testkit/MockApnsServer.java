@@ -105,10 +105,13 @@ public final class MockApnsServer implements AutoCloseable {
     // The script.
     private final Map<DeviceToken, Status> rejectedTokens = new HashMap<>();
     private final Map<Long, ScriptedRejection> rejectedIndexes = new HashMap<>();
+    private final Map<Long, IndexedFault> indexedFaults = new HashMap<>();
     private long shutdownCountdown = -1;
     private long silentCloseCountdown = -1;
     private long byteBudget = -1;
     private boolean readingStopped;
+    private boolean readingPaused;
+    private long readingPausedUntilNanos;
     private int bytesPerSecond;
     private long throttleGeneration;
     private long errorResponseDelayNanos;
@@ -132,6 +135,11 @@ public final class MockApnsServer implements AutoCloseable {
     private int refusedConnections;
 
     private record ScriptedRejection(Status status, long reportedIdentifier) {
+    }
+
+    /** A fault due once the notification with a given processing number was accepted. */
+    private record IndexedFault(IndexedFault.Kind kind, long pauseNanos) {
+        enum Kind { SHUTDOWN, CLOSE, PAUSE }
     }
 
     private MockApnsServer(Builder builder) {
@@ -320,6 +328,50 @@ public final class MockApnsServer implements AutoCloseable {
     }
 
     /**
+     * When the {@code k}-th notification the server processes (numbered as in {@link #rejectNotification(long,
+     * Status)}) is accepted, answers it with status 10 naming its identifier and closes that connection, like
+     * {@link #shutdownAfter(long)}. Unlike that countdown, any number of these can be scheduled at once, so that
+     * a run can meet several shutdowns. When the {@code k}-th notification is rejected instead, nothing happens.
+     * A later call for the same {@code k} replaces this one (as do the other faults scheduled by number); a
+     * countdown ({@link #shutdownAfter}, {@link #closeSilentlyAfter}) that falls due on the same notification
+     * wins. Once.
+     */
+    public void shutdownAfterNotification(long k) {
+        scheduleIndexedFault(k, new IndexedFault(IndexedFault.Kind.SHUTDOWN, 0));
+    }
+
+    /**
+     * When the {@code k}-th notification the server processes is accepted, closes that connection without an
+     * error response, like {@link #closeSilentlyAfter(long)}; any number can be scheduled. Otherwise as
+     * {@link #shutdownAfterNotification(long)}. Once.
+     */
+    public void closeSilentlyAfterNotification(long k) {
+        scheduleIndexedFault(k, new IndexedFault(IndexedFault.Kind.CLOSE, 0));
+    }
+
+    /**
+     * When the {@code k}-th notification the server processes is accepted, stops reading on every gateway
+     * connection for {@code pause} (a stall: clients meet backpressure if they write enough meanwhile), then
+     * reads on. The connection finishes the notifications it has already read first. {@link #resumeReading()}
+     * ends the pause early. Otherwise as {@link #shutdownAfterNotification(long)}. Once.
+     */
+    public void pauseReadingAfterNotification(long k, Duration pause) {
+        Objects.requireNonNull(pause, "pause");
+        if (pause.isNegative() || pause.isZero()) {
+            throw new IllegalArgumentException("A reading pause must be positive; was " + pause + ".");
+        }
+        scheduleIndexedFault(k, new IndexedFault(IndexedFault.Kind.PAUSE, saturatedNanos(pause)));
+    }
+
+    private void scheduleIndexedFault(long k, IndexedFault fault) {
+        if (k < 1) {
+            throw new IllegalArgumentException("Notifications are counted from 1; cannot schedule a fault after "
+                    + "notification " + k + ".");
+        }
+        script(() -> indexedFaults.put(k, fault));
+    }
+
+    /**
      * Stops reading on every gateway connection (after any read already in progress), so that clients meet
      * backpressure once the socket buffers fill.
      */
@@ -327,9 +379,12 @@ public final class MockApnsServer implements AutoCloseable {
         script(() -> readingStopped = true);
     }
 
-    /** Resumes reading after {@link #stopReading()}. */
+    /** Resumes reading after {@link #stopReading()}, and ends a pause of {@link #pauseReadingAfterNotification}. */
     public void resumeReading() {
-        script(() -> readingStopped = false);
+        script(() -> {
+            readingStopped = false;
+            readingPaused = false;
+        });
     }
 
     /** Reads each gateway connection at no more than {@code bytesPerSecond}; 0 or negative turns it off. */
@@ -408,10 +463,12 @@ public final class MockApnsServer implements AutoCloseable {
             resetGeneration++;
             rejectedTokens.clear();
             rejectedIndexes.clear();
+            indexedFaults.clear();
             shutdownCountdown = -1;
             silentCloseCountdown = -1;
             byteBudget = -1;
             readingStopped = false;
+            readingPaused = false;
             bytesPerSecond = 0;
             throttleGeneration++;
             errorResponseDelayNanos = 0;
@@ -730,6 +787,14 @@ public final class MockApnsServer implements AutoCloseable {
                     scriptChanged.await();
                     continue;
                 }
+                if (readingPaused) {
+                    long pauseNanos = readingPausedUntilNanos - System.nanoTime();
+                    if (pauseNanos > 0) {
+                        scriptChanged.awaitNanos(pauseNanos);
+                        continue;
+                    }
+                    readingPaused = false;
+                }
                 if (bytesPerSecond <= 0) {
                     return free;
                 }
@@ -782,6 +847,7 @@ public final class MockApnsServer implements AutoCloseable {
                 return GatewayConnection.Decision.DROP;
             }
             long index = ++processed;
+            IndexedFault indexed = indexedFaults.isEmpty() ? null : indexedFaults.remove(index);
             DeviceToken token = null;
             if (frame.status == FrameParser.STATUS_OK && (recordAccepted || !rejectedTokens.isEmpty())) {
                 System.arraycopy(buffer, frame.tokenOffset, connection.tokenScratch, 0, FrameParser.TOKEN_LENGTH);
@@ -829,6 +895,25 @@ public final class MockApnsServer implements AutoCloseable {
                 silentCloseCountdown = -1;
                 observed();
                 return GatewayConnection.Decision.ACCEPT_THEN_CLOSE;
+            }
+            if (indexed != null) {
+                switch (indexed.kind()) {
+                    case SHUTDOWN -> {
+                        connection.responseStatus = Status.of(10);
+                        connection.responseIdentifier = frame.identifier;
+                        observed();
+                        return GatewayConnection.Decision.ACCEPT_THEN_SHUTDOWN;
+                    }
+                    case CLOSE -> {
+                        observed();
+                        return GatewayConnection.Decision.ACCEPT_THEN_CLOSE;
+                    }
+                    case PAUSE -> {
+                        readingPaused = true;
+                        readingPausedUntilNanos = System.nanoTime() + indexed.pauseNanos();
+                    }
+                    default -> throw new IllegalStateException("Unknown fault " + indexed.kind());
+                }
             }
             return GatewayConnection.Decision.ACCEPT;
         } finally {

@@ -339,6 +339,78 @@ class MockApnsServerTest {
         }
     }
 
+    @Test
+    @Timeout(5)
+    void faultsScheduledByNotificationNumberFireOnEachConnectionInTurn() throws Exception {
+        MockApnsServer server = apns.server();
+        server.shutdownAfterNotification(2);
+        server.closeSilentlyAfterNotification(4);
+        server.shutdownAfterNotification(5);
+        try (RawClient client = connect(server.gateway())) {
+            client.write(notifications(1, 3));
+            assertThat(client.readResponse()).isEqualTo(errorResponse(10, 2));
+        }
+        try (RawClient client = connect(server.gateway())) {
+            client.write(notifications(3, 3)); // processed as 3 and 4; closed after 4
+            assertThat(client.readResponse()).isEmpty();
+        }
+        try (RawClient client = connect(server.gateway())) {
+            client.write(notifications(5, 2)); // processed as 5: shut down
+            assertThat(client.readResponse()).isEqualTo(errorResponse(10, 5));
+        }
+        assertThat(server.awaitIdle(WAIT)).isTrue();
+        assertThat(server.accepted()).extracting(ReceivedNotification::identifier).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(server.errorResponsesSent()).containsExactly(new ErrorResponse(Status.of(10), 2),
+                new ErrorResponse(Status.of(10), 5));
+    }
+
+    @Test
+    @Timeout(5)
+    void aFaultScheduledOnARejectedNotificationDoesNotFire() throws Exception {
+        MockApnsServer server = apns.server();
+        server.rejectNotification(2, Status.of(8));
+        server.closeSilentlyAfterNotification(2);
+        try (RawClient client = connect(server.gateway())) {
+            client.write(notifications(1, 3));
+            assertThat(client.readResponse()).isEqualTo(errorResponse(8, 2));
+        }
+        try (RawClient client = connect(server.gateway())) {
+            client.write(notifications(3, 2));
+            assertThat(server.awaitAccepted(3, WAIT)).isTrue();
+        }
+        assertThat(server.errorResponsesSent()).containsExactly(new ErrorResponse(Status.of(8), 2));
+    }
+
+    @Test
+    @Timeout(5)
+    void pauseReadingAfterNotificationStallsReadingForThePauseThenReadsOn() throws Exception {
+        MockApnsServer server = apns.server();
+        server.pauseReadingAfterNotification(1, Duration.ofMillis(300));
+        try (RawClient client = connect(server.gateway())) {
+            client.write(notifications(1, 1));
+            assertThat(server.awaitAccepted(1, WAIT)).isTrue();
+            long started = System.nanoTime();
+            client.write(notifications(2, 1));
+            assertThat(server.awaitAccepted(2, WAIT)).isTrue();
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isGreaterThanOrEqualTo(200);
+        }
+    }
+
+    @Test
+    @Timeout(5)
+    void resumeReadingEndsAPauseEarly() throws Exception {
+        MockApnsServer server = apns.server();
+        server.pauseReadingAfterNotification(1, Duration.ofSeconds(30));
+        try (RawClient client = connect(server.gateway())) {
+            client.write(notifications(1, 1));
+            assertThat(server.awaitAccepted(1, WAIT)).isTrue();
+            client.write(notifications(2, 1));
+            assertThat(server.awaitAccepted(2, Duration.ofMillis(200))).isFalse();
+            server.resumeReading();
+            assertThat(server.awaitAccepted(2, WAIT)).isTrue();
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------
     // Reading: backpressure, throttling, delays.
 

@@ -7,12 +7,13 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.apns.Credentials;
 import dev.apns.Endpoint;
 import dev.apns.Trust;
-import dev.apns.spi.Backend;
 import dev.apns.spi.CloseReason;
 import dev.apns.spi.ConnectRequest;
 import dev.apns.spi.Connection;
 import dev.apns.spi.Feature;
+import dev.apns.testkit.RecordingListener;
 import dev.apns.testkit.TestCertificates;
+import dev.apns.testkit.TlsTestServer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,8 +29,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
-import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -75,76 +74,6 @@ class BlockingBackendTest {
     }
 
     @Test
-    void connectsWithClientCertificateAndExchangesBytesBothWaysInOrder() throws Exception {
-        CompletableFuture<String> clientSubject = new CompletableFuture<>();
-        TlsTestServer server = tlsServer((socket, s) -> {
-            clientSubject.complete(((SSLSocket) socket).getSession().getPeerPrincipal().getName());
-            socket.getInputStream().transferTo(socket.getOutputStream());
-        });
-        byte[] payload = new byte[4 * 1024 * 1024];
-        new Random(42).nextBytes(payload);
-        RecordingListener listener = new RecordingListener();
-
-        Connection connection = backend.connect(request(server.endpoint()), listener);
-        ByteBuffer small = ByteBuffer.wrap(payload, 0, 1000);
-        ByteBuffer direct = ByteBuffer.allocateDirect(70_003).put(payload, 1000, 70_003).flip();
-        ByteBuffer slice = ByteBuffer.wrap(payload, 71_003, payload.length - 71_003).slice(); // non-zero array offset
-        connection.write(small);
-        connection.write(direct);
-        connection.write(slice);
-        byte[] echoed = listener.awaitBytes(payload.length, GENEROUS);
-
-        assertThat(clientSubject.get(1, TimeUnit.SECONDS)).contains("CN=provider");
-        assertThat(small.hasRemaining()).isFalse();
-        assertThat(direct.hasRemaining()).isFalse();
-        assertThat(slice.hasRemaining()).isFalse();
-        assertThat(echoed).hasSize(payload.length);
-        assertThat(echoed).isEqualTo(payload);
-        assertThat(connection.isOpen()).isTrue();
-        assertThat(connection.endpoint()).isEqualTo(server.endpoint());
-    }
-
-    @Test
-    void concurrentWritesAreEachWrittenContiguously() throws Exception {
-        TlsTestServer server = tlsServer((socket, s) -> socket.getInputStream().transferTo(socket.getOutputStream()));
-        RecordingListener listener = new RecordingListener();
-        Connection connection = backend.connect(request(server.endpoint()), listener);
-        int writers = 4;
-        int writesEach = 50;
-        int blockSize = 10_000;
-        CountDownLatch start = new CountDownLatch(1);
-        List<CompletableFuture<Void>> done = new ArrayList<>();
-        for (int w = 0; w < writers; w++) {
-            byte mark = (byte) ('a' + w);
-            done.add(CompletableFuture.runAsync(() -> {
-                try {
-                    start.await();
-                    byte[] block = new byte[blockSize];
-                    java.util.Arrays.fill(block, mark);
-                    for (int i = 0; i < writesEach; i++) {
-                        connection.write(ByteBuffer.wrap(block));
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }));
-        }
-        start.countDown();
-        CompletableFuture.allOf(done.toArray(new CompletableFuture<?>[0])).get(5, TimeUnit.SECONDS);
-        byte[] echoed = listener.awaitBytes(writers * writesEach * blockSize, GENEROUS);
-
-        assertThat(echoed).hasSize(writers * writesEach * blockSize);
-        for (int block = 0; block < echoed.length / blockSize; block++) {
-            byte first = echoed[block * blockSize];
-            for (int i = 1; i < blockSize; i++) {
-                if (echoed[block * blockSize + i] != first) {
-                    throw new AssertionError("Block " + block + " interleaves writes at byte " + i + ".");
-                }
-            }
-        }
-    }
-
-    @Test
     void serverNotSignedByTheTrustedAuthorityIsRefused() throws Exception {
         TestCertificates stranger = TestCertificates.create();
         TlsTestServer server = tlsServer(stranger.server().sslContext(certs.authority().certificate()),
@@ -165,26 +94,6 @@ class BlockingBackendTest {
                 .isInstanceOf(SSLHandshakeException.class)
                 .hasMessageStartingWith("TLS handshake with " + server.endpoint() + " failed:")
                 .hasMessageContaining("127.0.0.1");
-    }
-
-    @Test
-    void clientCertificateTheServerDoesNotTrustFailsTheConnectOrEndsTheConnectionWithATlsError() throws Exception {
-        TestCertificates stranger = TestCertificates.create();
-        TlsTestServer server = tlsServer(certs.server().sslContext(stranger.authority().certificate()),
-                (socket, s) -> s.awaitClose());
-        RecordingListener listener = new RecordingListener();
-
-        // TLS 1.3 finishes the client's side of the handshake before the server checks the client
-        // certificate, so the refusal arrives as the first thing the reader sees.
-        try {
-            backend.connect(request(server.endpoint()), listener);
-        } catch (SSLException refused) {
-            assertThat(refused).hasMessageContaining(server.endpoint().toString());
-            return;
-        }
-        CloseReason reason = listener.awaitClosed(GENEROUS);
-        assertThat(reason.kind()).isEqualTo(CloseReason.Kind.ERROR);
-        assertThat(reason.cause()).containsInstanceOf(SSLException.class);
     }
 
     @Test
@@ -229,29 +138,6 @@ class BlockingBackendTest {
     }
 
     @Test
-    void peerCloseIsReportedAsPeerAfterTheLastData() throws Exception {
-        TlsTestServer server = tlsServer((socket, s) -> {
-            OutputStream out = socket.getOutputStream();
-            out.write("last words".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            socket.close();
-        });
-        RecordingListener listener = new RecordingListener();
-
-        Connection connection = backend.connect(request(server.endpoint()), listener);
-        CloseReason reason = listener.awaitClosed(GENEROUS);
-
-        assertThat(reason).isSameAs(CloseReason.peer());
-        assertThat(new String(listener.received(), StandardCharsets.US_ASCII)).isEqualTo("last words");
-        assertThat(listener.events).last().isEqualTo("closed:PEER");
-        assertThat(listener.events).first().isEqualTo("data");
-        assertThat(listener.closeCalls).hasValue(1);
-        assertThat(connection.closeFuture().toCompletableFuture().get(1, TimeUnit.SECONDS)).isSameAs(reason);
-        assertThat(connection.isOpen()).isFalse();
-        assertThatThrownBy(() -> connection.write(ByteBuffer.wrap(new byte[] {1}))).isInstanceOf(IOException.class);
-    }
-
-    @Test
     void peerThatAnswersAndClosesWhileWeKeepWritingStillDeliversItsAnswer() throws Exception {
         byte[] answer = {8, 8, 0, 0, 0, 42};
         TlsTestServer server = tlsServer((socket, s) -> {
@@ -272,9 +158,9 @@ class BlockingBackendTest {
 
         assertThat(failed).hasMessageContaining(server.endpoint().toString());
         assertThat(listener.received()).containsExactly(answer);
-        assertThat(listener.events).last().asString().startsWith("closed:");
+        assertThat(listener.events()).last().asString().startsWith("closed:");
         assertThat(reason.kind()).isIn(CloseReason.Kind.PEER, CloseReason.Kind.ERROR);
-        assertThat(listener.closeCalls).hasValue(1);
+        assertThat(listener.closeCalls()).isEqualTo(1);
         assertThat(connection.isOpen()).isFalse();
     }
 
@@ -296,7 +182,7 @@ class BlockingBackendTest {
 
         assertThat(listener.received()).containsExactly(7);
         assertThat(reason).isSameAs(CloseReason.peer());
-        assertThat(listener.closeCalls).hasValue(1);
+        assertThat(listener.closeCalls()).isEqualTo(1);
     }
 
     @Test
@@ -316,7 +202,7 @@ class BlockingBackendTest {
 
         assertThat(elapsed).isLessThan(Duration.ofSeconds(1));
         assertThat(listener.awaitClosed(GENEROUS)).isSameAs(CloseReason.local());
-        assertThat(listener.closeCalls).hasValue(1);
+        assertThat(listener.closeCalls()).isEqualTo(1);
         assertThat(connection.closeFuture().toCompletableFuture().get(1, TimeUnit.SECONDS)).isSameAs(CloseReason.local());
         assertThat(connection.isOpen()).isFalse();
         assertThatThrownBy(() -> connection.write(ByteBuffer.wrap(new byte[] {1})))
@@ -379,7 +265,7 @@ class BlockingBackendTest {
         connected.countDown();
 
         assertThat(listener.awaitClosed(GENEROUS)).isSameAs(CloseReason.local());
-        assertThat(listener.closingThread).startsWith("apns-blocking-reader-" + server.endpoint() + "-");
+        assertThat(listener.closingThread()).startsWith("apns-blocking-reader-" + server.endpoint() + "-");
     }
 
     @Test
@@ -402,18 +288,6 @@ class BlockingBackendTest {
         assertThat(reason.kind()).isEqualTo(CloseReason.Kind.ERROR);
         assertThat(reason.cause()).containsSame(bug);
         assertThat(connection.isOpen()).isFalse();
-    }
-
-    @Test
-    void negotiatesTls13WhenOfferedAndTls12WhenTheServerHasNothingNewer() throws Exception {
-        TlsTestServer modern = tlsServer((socket, s) -> s.awaitClose());
-        TlsTestServer older = track(TlsTestServer.tls(serverContext, (socket, s) -> s.awaitClose(), "TLSv1.2"));
-
-        Connection toModern = backend.connect(request(modern.endpoint()), new RecordingListener());
-        Connection toOlder = backend.connect(request(older.endpoint()), new RecordingListener());
-
-        assertThat(toModern.tlsProtocol()).isEqualTo("TLSv1.3");
-        assertThat(toOlder.tlsProtocol()).isEqualTo("TLSv1.2");
     }
 
     @Test
@@ -452,36 +326,13 @@ class BlockingBackendTest {
     }
 
     @Test
-    void serviceLoaderFindsTheBlockingBackend() {
-        List<ServiceLoader.Provider<Backend>> providers = ServiceLoader.load(Backend.class, getClass().getClassLoader())
-                .stream().toList();
-
-        assertThat(providers).extracting(ServiceLoader.Provider::type).contains(BlockingBackend.class);
-        try (Backend found = providers.stream().filter(p -> p.type() == BlockingBackend.class).findFirst()
-                .orElseThrow().get()) {
-            assertThat(found.name()).isEqualTo("blocking");
-        }
-    }
-
-    @Test
-    void closingTheBackendClosesItsConnectionsAndLeavesNoThreadBehind() throws Exception {
-        TlsTestServer server = tlsServer((socket, s) -> socket.getInputStream().transferTo(socket.getOutputStream()));
-        RecordingListener first = new RecordingListener();
-        RecordingListener second = new RecordingListener();
-        Connection one = backend.connect(request(server.endpoint()), first);
-        backend.connect(request(server.endpoint()), second);
-        one.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
-        first.awaitBytes(3, GENEROUS);
-
-        backend.close();
+    void connectAfterCloseSaysTheBackendIsClosed() throws Exception {
+        TlsTestServer server = tlsServer((socket, s) -> s.awaitClose());
         backend.close();
 
-        assertThat(first.awaitClosed(GENEROUS)).isSameAs(CloseReason.local());
-        assertThat(second.awaitClosed(GENEROUS)).isSameAs(CloseReason.local());
-        assertThat(threadsStillAliveAfter(Duration.ofSeconds(2))).isEmpty();
         assertThatThrownBy(() -> backend.connect(request(server.endpoint()), new RecordingListener()))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("closed");
+                .hasMessage("The blocking APNs backend is closed; it opens no new connections.");
     }
 
     /** Polls (bounded) for a state no latch or future can signal, such as a write being inside the socket. */
@@ -493,24 +344,6 @@ class BlockingBackendTest {
             }
             java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
-    }
-
-    /** Threads named apns-blocking* still alive after waiting for each of them up to a shared deadline. */
-    private static List<String> threadsStillAliveAfter(Duration wait) throws InterruptedException {
-        long deadline = System.nanoTime() + wait.toNanos();
-        List<String> alive = new ArrayList<>();
-        for (Thread thread : Thread.getAllStackTraces().keySet()) {
-            if (thread.getName().startsWith("apns-blocking")) {
-                long left = deadline - System.nanoTime();
-                if (left > 0) {
-                    TimeUnit.NANOSECONDS.timedJoin(thread, left);
-                }
-                if (thread.isAlive()) {
-                    alive.add(thread.getName());
-                }
-            }
-        }
-        return alive;
     }
 
     private TlsTestServer tlsServer(TlsTestServer.Handler handler) throws IOException {
