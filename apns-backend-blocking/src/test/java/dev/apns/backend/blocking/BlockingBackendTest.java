@@ -82,7 +82,8 @@ class BlockingBackendTest {
         assertThatThrownBy(() -> backend.connect(request(server.endpoint()), new RecordingListener()))
                 .isInstanceOf(SSLHandshakeException.class)
                 .hasMessageStartingWith("TLS handshake with " + server.endpoint() + " failed:");
-        assertThat(server.nextFailure(GENEROUS)).isInstanceOf(SSLException.class);
+        // The server fails too: with the client's alert, or with a broken pipe when the client hung up first.
+        assertThat(server.nextFailure(GENEROUS)).isInstanceOf(IOException.class);
     }
 
     @Test

@@ -1070,7 +1070,7 @@ public abstract class BackendConformanceSuite {
             List<DeviceToken> tokens = tokens(1_000);
             server.shutdownAfter(300);
 
-            Result result = session(builder()).send(message(tokens));
+            Result result = session(pooledBuilder()).send(message(tokens));
 
             assertThat(result.isSuccess()).isTrue();
             assertThat(result.rejections()).isEmpty();
@@ -1181,7 +1181,7 @@ public abstract class BackendConformanceSuite {
         @Timeout(20)
         @DisplayName("[e2e-12] the pool reuses one connection across sends, and outdate() closes it")
         void thePoolReusesOneConnectionAcrossSendsAndOutdateClosesIt() {
-            ApnsSession session = session(builder());
+            ApnsSession session = session(pooledBuilder());
             session.send(message(tokens(10)));
             session.send(message(tokens(10)));
             session.send(message(tokens(10)));
@@ -1206,7 +1206,7 @@ public abstract class BackendConformanceSuite {
             Credentials fromPkcs12 = Credentials.fromPkcs12(clientPkcs12, PASSWORD);
             assertThat(fromPem).isEqualTo(fromPkcs12);
 
-            ApnsSession session = session(builder().credentials(fromPem));
+            ApnsSession session = session(pooledBuilder().credentials(fromPem));
             assertThat(session.send(message(tokens(5))).isSuccess()).isTrue();
             assertThat(session.send(fromPkcs12, message(tokens(5))).isSuccess()).isTrue();
 
@@ -1218,7 +1218,7 @@ public abstract class BackendConformanceSuite {
         @Timeout(20)
         @DisplayName("[e2e-14] another app's credentials get their own connection")
         void anotherAppsCredentialsGetTheirOwnConnection() {
-            ApnsSession session = session(builder());
+            ApnsSession session = session(pooledBuilder());
             session.send(message(tokens(5)));
             session.send(certificates.client("com.example.other", KeyType.EC).credentials(), message(tokens(5)));
             assertThat(server.connectionsAccepted()).isEqualTo(2);
@@ -1230,7 +1230,7 @@ public abstract class BackendConformanceSuite {
         @DisplayName("[e2e-15] a rejection followed by a server that refuses reconnects hands the rest back")
         void aRejectionFollowedByAServerThatRefusesReconnectsHandsTheRestBack() {
             List<DeviceToken> tokens = tokens(100);
-            ApnsSession session = session(builder().maxAttemptsWithoutProgress(2));
+            ApnsSession session = session(pooledBuilder().maxAttemptsWithoutProgress(2));
             session.send(message(tokens(1)));
             server.reset();
             server.rejectToken(tokens.get(49), Status.of(8));
@@ -1292,7 +1292,11 @@ public abstract class BackendConformanceSuite {
             }
         }
 
-        /** A session builder on a new instance of the backend, which the test closes after the session. */
+        /**
+         * A session builder on a new instance of the backend, which the test closes after the session. It
+         * confirms batches with a sentinel, so that what the tests count is exact however loaded the machine
+         * is (a quiet period can expire before a slow server answers).
+         */
         private ApnsSession.Builder builder() {
             Backend fresh = newBackend();
             assumeAvailable(fresh);
@@ -1302,7 +1306,15 @@ public abstract class BackendConformanceSuite {
                     .gateway(server.gateway())
                     .feedback(server.feedback())
                     .trust(Trust.fromPem(server.authorityPem()))
-                    .confirmation(Confirmation.quietPeriod(QUIET_PERIOD));
+                    .confirmation(Confirmation.sentinel(Duration.ofSeconds(10)));
+        }
+
+        /**
+         * {@link #builder()} with a quiet period, for the tests about pooling: a sentinel makes the server
+         * close the connection after every batch.
+         */
+        private ApnsSession.Builder pooledBuilder() {
+            return builder().confirmation(Confirmation.quietPeriod(QUIET_PERIOD));
         }
 
         private ApnsSession session(ApnsSession.Builder builder) {
