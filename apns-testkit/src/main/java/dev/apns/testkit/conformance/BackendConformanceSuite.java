@@ -2,6 +2,11 @@ package dev.apns.testkit.conformance;
 
 import dev.apns.ApnsSession;
 import dev.apns.Confirmation;
+import dev.apns.ApnsSender;
+import dev.apns.Notification;
+import dev.apns.Outcome;
+import dev.apns.Payload;
+import dev.apns.SenderOptions;
 import dev.apns.Credentials;
 import dev.apns.CredentialsException;
 import dev.apns.DeviceToken;
@@ -57,6 +62,8 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Random;
 import java.util.ServiceConfigurationError;
@@ -1350,6 +1357,233 @@ public abstract class BackendConformanceSuite {
         Backend current = backend();
         assumeAvailable(current);
         return current;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // The streaming sender end to end.
+
+    @Nested
+    @DisplayName("The streaming sender end to end: ApnsSender on this backend against the mock APNs server")
+    class StreamingSender {
+        private final Payload payload = Payload.builder().alert("hello").build();
+
+        private ApnsSender sender(SenderOptions.Builder options) {
+            return sender(ApnsSession.builder(), options);
+        }
+
+        private ApnsSender sender(ApnsSession.Builder session, SenderOptions.Builder options) {
+            Backend fresh = newBackend();
+            assumeAvailable(fresh);
+            ApnsSession opened = session.backend(fresh).credentials(client.credentials()).gateway(server.gateway())
+                    .trust(Trust.fromPem(server.authorityPem())).build();
+            BackendConformanceSuite.this.opened.push(opened);
+            ApnsSender sender = opened.sender(client.credentials(), options.build());
+            BackendConformanceSuite.this.opened.push(sender);
+            return sender;
+        }
+
+        private SenderOptions.Builder options() {
+            return SenderOptions.builder().reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(200));
+        }
+
+        private List<Notification> notifications(int count) {
+            return tokens(count).stream().map(token -> Notification.of(token, payload)).toList();
+        }
+
+        private List<Outcome> submitAll(ApnsSender sender, List<Notification> notifications) throws Exception {
+            List<CompletableFuture<Outcome>> futures = new ArrayList<>();
+            for (Notification notification : notifications) {
+                futures.add(sender.submit(notification));
+            }
+            List<Outcome> outcomes = new ArrayList<>();
+            for (CompletableFuture<Outcome> future : futures) {
+                outcomes.add(future.get(20, TimeUnit.SECONDS));
+            }
+            return outcomes;
+        }
+
+        private Map<Outcome.Kind, Long> byKind(List<Outcome> outcomes) {
+            return outcomes.stream().collect(Collectors.groupingBy(Outcome::kind, Collectors.counting()));
+        }
+
+        private List<DeviceToken> received() {
+            return server.accepted().stream().map(ReceivedNotification::token).toList();
+        }
+
+        private void rejectionAt(int position, int count) throws Exception {
+            List<Notification> notifications = notifications(count);
+            DeviceToken bad = notifications.get(position - 1).token();
+            server.rejectToken(bad, Status.of(8));
+            ApnsSender sender = sender(options());
+
+            List<Outcome> outcomes = submitAll(sender, notifications);
+
+            assertThat(outcomes.get(position - 1).kind()).isEqualTo(Outcome.Kind.REJECTED);
+            assertThat(outcomes.get(position - 1).status()).contains(Status.of(8));
+            assertThat(byKind(outcomes)).containsEntry(Outcome.Kind.ACCEPTED, (long) count - 1)
+                    .doesNotContainKey(Outcome.Kind.UNSENT);
+            assertThat(received()).doesNotHaveDuplicates().hasSize(count - 1).doesNotContain(bad);
+            assertThat(sender.metrics().rejected()).containsEntry(8, 1L);
+            assertThat(sender.metrics().duplicatesPossible()).isZero();
+        }
+
+        @Test
+        @Timeout(20)
+        @DisplayName("[sender-1] a rejection of the first of 1,000 fails only it; every other is delivered once")
+        void rejectionOfTheFirst() throws Exception {
+            rejectionAt(1, 1_000);
+        }
+
+        @Test
+        @Timeout(20)
+        @DisplayName("[sender-2] a rejection of the 500th of 1,000 fails only it; every other is delivered once")
+        void rejectionOfTheFiveHundredth() throws Exception {
+            rejectionAt(500, 1_000);
+        }
+
+        @Test
+        @Timeout(20)
+        @DisplayName("[sender-3] five good, one bad, seven good: the seven are resent in order")
+        void fiveGoodOneBadSevenGood() throws Exception {
+            rejectionAt(6, 13);
+            List<DeviceToken> expected = new ArrayList<>(tokens(13));
+            expected.remove(5);
+            assertThat(received()).containsExactlyElementsOf(expected);
+        }
+
+        @Test
+        @Timeout(20)
+        @DisplayName("[sender-4] a shutdown (status 10) resends everything after the last processed, once")
+        void shutdownResendsTheRestOnce() throws Exception {
+            server.shutdownAfter(400);
+            List<Outcome> outcomes = submitAll(sender(options()), notifications(1_000));
+            assertThat(byKind(outcomes)).containsEntry(Outcome.Kind.ACCEPTED, 1_000L);
+            assertThat(received()).doesNotHaveDuplicates().hasSize(1_000);
+        }
+
+        @Test
+        @Timeout(20)
+        @DisplayName("[sender-5] a silent close mid-stream resends the unconfirmed window and counts possible duplicates")
+        void silentCloseResendsTheWindow() throws Exception {
+            server.closeSilentlyAfter(300);
+            ApnsSender sender = sender(options());
+            List<Outcome> outcomes = submitAll(sender, notifications(1_000));
+            assertThat(byKind(outcomes)).containsEntry(Outcome.Kind.ACCEPTED, 1_000L);
+            assertThat(new HashSet<>(received())).hasSize(1_000);
+            assertThat(sender.metrics().duplicatesPossible()).isPositive();
+            assertThat(sender.metrics().reconnects()).isPositive();
+        }
+
+        @Test
+        @Timeout(20)
+        @DisplayName("[sender-6] a rejected identifier outside the window resends the window")
+        void identifierOutsideTheWindow() throws Exception {
+            server.rejectNotification(100, Status.of(8), 7_777_777L);
+            List<Outcome> outcomes = submitAll(sender(options()), notifications(300));
+            assertThat(byKind(outcomes)).containsEntry(Outcome.Kind.ACCEPTED, 300L);
+            assertThat(new HashSet<>(received())).hasSize(300);
+        }
+
+        @Test
+        @Timeout(20)
+        @DisplayName("[sender-7] identifier 0 is never attributed to a notification")
+        void identifierZero() throws Exception {
+            server.rejectNotification(10, Status.of(8), 0);
+            List<Outcome> outcomes = submitAll(sender(options()), notifications(50));
+            assertThat(byKind(outcomes)).containsEntry(Outcome.Kind.ACCEPTED, 50L);
+        }
+
+        @Test
+        @Timeout(20)
+        @DisplayName("[sender-8] identifiers wrap from 2^32-1 to 1 without losing attribution")
+        void identifiersWrap() throws Exception {
+            List<Notification> notifications = notifications(200);
+            server.rejectToken(notifications.get(100).token(), Status.of(8));
+            ApnsSender sender = sender(ApnsSession.builder().firstIdentifier(0xFFFF_FFFFL - 50), options());
+
+            List<Outcome> outcomes = submitAll(sender, notifications);
+
+            assertThat(outcomes.get(100).kind()).isEqualTo(Outcome.Kind.REJECTED);
+            assertThat(byKind(outcomes)).containsEntry(Outcome.Kind.ACCEPTED, 199L);
+            assertThat(received()).doesNotHaveDuplicates().hasSize(199);
+            assertThat(server.errorResponsesSent().get(0).identifier()).isEqualTo(50);
+        }
+
+        @Test
+        @Timeout(20)
+        @DisplayName("[sender-9] a quiet period confirms when no error response comes")
+        void quietPeriod() throws Exception {
+            ApnsSender sender = sender(options().confirmation(Confirmation.quietPeriod(QUIET_PERIOD)));
+            List<Outcome> outcomes = submitAll(sender, notifications(1_000));
+            assertThat(byKind(outcomes)).containsEntry(Outcome.Kind.ACCEPTED, 1_000L);
+            assertThat(received()).doesNotHaveDuplicates().hasSize(1_000);
+        }
+
+        @Test
+        @Timeout(20)
+        @DisplayName("[sender-10] frequent sentinels reconnect without losing or duplicating")
+        void frequentSentinels() throws Exception {
+            List<Outcome> outcomes = submitAll(sender(options().sentinelEvery(100)), notifications(1_000));
+            assertThat(byKind(outcomes)).containsEntry(Outcome.Kind.ACCEPTED, 1_000L);
+            assertThat(received()).doesNotHaveDuplicates().hasSize(1_000);
+        }
+
+        @Test
+        @Timeout(20)
+        @DisplayName("[sender-11] several connections share the work and each notification has one outcome")
+        void severalConnections() throws Exception {
+            server.rejectNotification(700, Status.of(8));
+            List<Outcome> outcomes = submitAll(sender(options().connections(4)), notifications(3_000));
+            assertThat(byKind(outcomes)).containsEntry(Outcome.Kind.ACCEPTED, 2_999L)
+                    .containsEntry(Outcome.Kind.REJECTED, 1L);
+            assertThat(received()).doesNotHaveDuplicates().hasSize(2_999);
+        }
+
+        @Test
+        @Timeout(30)
+        @DisplayName("[sender-12] a full sender says no to offer(), and shutdown hands back what a stalled server never took")
+        void boundedAndShutdownWithADeadline() {
+            server.stopReading();
+            ApnsSender sender = sender(options().maxPending(20_000));
+            List<CompletableFuture<Outcome>> futures = new ArrayList<>();
+            for (int i = 0; i < 25_000; i++) {
+                var future = sender.offer(Notification.of(DeviceToken.fromHex(String.format("%064x", i + 1)), payload));
+                if (future.isEmpty()) {
+                    break;
+                }
+                futures.add(future.get());
+            }
+            assertThat(futures).hasSize(20_000);
+            assertThat(sender.offer(Notification.of(DeviceToken.fromHex("ab".repeat(32)), payload))).isEmpty();
+
+            long began = System.nanoTime();
+            List<Notification> unsent = sender.shutdown(Duration.ofMillis(300));
+            assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(8));
+
+            assertThat(futures).allMatch(CompletableFuture::isDone);
+            long unsentOutcomes = futures.stream().map(CompletableFuture::join)
+                    .filter(outcome -> outcome.kind() == Outcome.Kind.UNSENT).count();
+            assertThat(unsent).hasSize((int) unsentOutcomes);
+            assertThat(unsentOutcomes).isPositive();
+        }
+
+        @Test
+        @Timeout(20)
+        @DisplayName("[sender-13] a certificate the server refuses fails the queued notifications promptly")
+        void refusedCertificateFailsPromptly() throws Exception {
+            Backend fresh = newBackend();
+            assumeAvailable(fresh);
+            ApnsSession session = ApnsSession.builder().backend(fresh).gateway(server.gateway())
+                    .trust(Trust.fromPem(server.authorityPem())).build();
+            BackendConformanceSuite.this.opened.push(session);
+            ApnsSender sender = session.sender(strangerClient.credentials(), options().build());
+            BackendConformanceSuite.this.opened.push(sender);
+
+            List<Outcome> outcomes = submitAll(sender, notifications(100));
+
+            assertThat(byKind(outcomes)).containsEntry(Outcome.Kind.UNSENT, 100L);
+            assertThat(outcomes.get(0).cause()).isPresent();
+        }
     }
 
     /** Another new instance from {@link #createBackend()}, closed after the test. */
