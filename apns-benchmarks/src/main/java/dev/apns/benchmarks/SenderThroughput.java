@@ -61,16 +61,17 @@ public final class SenderThroughput {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         long began = System.nanoTime();
         long tenth = Math.max(1, count / 10);
+        java.util.function.BiConsumer<Outcome, Throwable> onOutcome = (outcome, failure) -> {
+            if (failure != null || outcome.kind() != Outcome.Kind.ACCEPTED) {
+                notAccepted.increment();
+            }
+            outcomes.increment();
+            if (outcomes.sum() == count) {
+                done.countDown();
+            }
+        };
         for (long i = 0; i < count; i++) {
-            sender.submit(notifications[(int) (i % notifications.length)]).whenComplete((outcome, failure) -> {
-                if (failure != null || outcome.kind() != Outcome.Kind.ACCEPTED) {
-                    notAccepted.increment();
-                }
-                outcomes.increment();
-                if (outcomes.sum() == count) {
-                    done.countDown();
-                }
-            });
+            sender.submit(notifications[(int) (i % notifications.length)]).whenComplete(onOutcome);
             if (report && (i + 1) % tenth == 0) {
                 System.out.printf("  submitted %,d: heap used %,d MiB%n", i + 1,
                         memory.getHeapMemoryUsage().getUsed() >> 20);

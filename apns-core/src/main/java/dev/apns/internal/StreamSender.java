@@ -21,8 +21,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
@@ -30,7 +32,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The {@link ApnsSender} behind {@code ApnsSession.sender(...)}: a bounded queue shared by one
- * {@link StreamWorker} per connection. Resends go to the front of the queue, in their original order, so
+ * {@link StreamWorker} per connection. New notifications go to a lock-free queue, so producers and workers
+ * do not contend; resends go to a small deque that workers drain first, in their original order, so
  * they are written before newer notifications. A {@link Semaphore} of {@code maxPending} permits bounds
  * what is queued or in flight; a permit is released when a notification reaches its outcome.
  */
@@ -46,7 +49,13 @@ final class StreamSender implements ApnsSender {
     private final Semaphore permits;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final ArrayDeque<StreamEntry> queue = new ArrayDeque<>();
+    /** New notifications, lock-free. */
+    private final ConcurrentLinkedQueue<StreamEntry> fresh = new ConcurrentLinkedQueue<>();
+    /** Notifications to write again, before any new one; guarded by {@link #lock}. */
+    private final ArrayDeque<StreamEntry> resends = new ArrayDeque<>();
+    private volatile int resendCount;
+    /** Workers waiting on {@link #changed} for work; producers signal only when there are some. */
+    private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicLong sequence = new AtomicLong();
     private final List<StreamWorker> workers = new ArrayList<>();
     private volatile State state = State.RUNNING;
@@ -95,19 +104,16 @@ final class StreamSender implements ApnsSender {
     private CompletableFuture<Outcome> enqueue(Notification notification) {
         StreamEntry entry = new StreamEntry(notification, sequence.incrementAndGet());
         submitted.increment();
-        boolean queued = false;
-        lock.lock();
-        try {
-            if (state == State.RUNNING && permanentFailure == null) {
-                if (queue.isEmpty()) {
-                    // Workers wait only while the queue is empty: wake them for the first entry, not for every one.
-                    changed.signalAll();
-                }
-                queue.addLast(entry);
-                queued = true;
+        boolean queued = state == State.RUNNING && permanentFailure == null;
+        if (queued) {
+            fresh.add(entry);
+            if (waiting.get() > 0) {
+                wake();
             }
-        } finally {
-            lock.unlock();
+            if (state != State.RUNNING || permanentFailure != null) {
+                // Raced with a shutdown or a permanent failure: whoever drains the queue now may have missed it.
+                queued = !fresh.remove(entry);
+            }
         }
         if (!queued) {
             // Raced with a shutdown or a permanent failure: finish it at once, never strand it.
@@ -157,13 +163,7 @@ final class StreamSender implements ApnsSender {
         for (StreamWorker worker : workers) {
             left.addAll(worker.stop());
         }
-        lock.lock();
-        try {
-            left.addAll(queue);
-            queue.clear();
-        } finally {
-            lock.unlock();
-        }
+        left.addAll(drainQueues());
         left.sort(Comparator.comparingLong(entry -> entry.sequence));
         List<Notification> unsentNotifications = new ArrayList<>(left.size());
         for (StreamEntry entry : left) {
@@ -182,29 +182,66 @@ final class StreamSender implements ApnsSender {
         return state == State.STOPPED;
     }
 
-    /** Up to {@code max} entries from the front of the queue, waiting at most {@code waitNanos} for one. */
+    /**
+     * Up to {@code max} entries, resends first, waiting at most {@code waitNanos} while there are none.
+     */
     List<StreamEntry> take(int max, long waitNanos, List<StreamEntry> into) throws InterruptedException {
-        lock.lock();
-        try {
-            if (queue.isEmpty() && waitNanos > 0 && state != State.STOPPED) {
-                changed.awaitNanos(waitNanos);
+        if (waitNanos > 0 && !hasQueued() && state != State.STOPPED) {
+            lock.lock();
+            try {
+                waiting.incrementAndGet();
+                try {
+                    if (!hasQueued() && state != State.STOPPED) {
+                        changed.awaitNanos(waitNanos);
+                    }
+                } finally {
+                    waiting.decrementAndGet();
+                }
+            } finally {
+                lock.unlock();
             }
-            while (into.size() < max && !queue.isEmpty() && state != State.STOPPED) {
-                into.add(queue.pollFirst());
-            }
-            return into;
-        } finally {
-            lock.unlock();
         }
+        if (state == State.STOPPED) {
+            return into;
+        }
+        if (resendCount > 0) {
+            lock.lock();
+            try {
+                while (into.size() < max && !resends.isEmpty()) {
+                    into.add(resends.pollFirst());
+                }
+                resendCount = resends.size();
+            } finally {
+                lock.unlock();
+            }
+        }
+        StreamEntry entry;
+        while (into.size() < max && (entry = fresh.poll()) != null) {
+            into.add(entry);
+        }
+        return into;
     }
 
     boolean hasQueued() {
+        return resendCount > 0 || !fresh.isEmpty();
+    }
+
+    /** Everything queued, resends first; the queues are empty afterwards. */
+    private List<StreamEntry> drainQueues() {
+        List<StreamEntry> drained = new ArrayList<>();
         lock.lock();
         try {
-            return !queue.isEmpty();
+            drained.addAll(resends);
+            resends.clear();
+            resendCount = 0;
         } finally {
             lock.unlock();
         }
+        StreamEntry entry;
+        while ((entry = fresh.poll()) != null) {
+            drained.add(entry);
+        }
+        return drained;
     }
 
     /** Puts entries back at the front, keeping their order, for a new connection to write first. */
@@ -220,9 +257,10 @@ final class StreamSender implements ApnsSender {
                 if (entry.writes >= options.maxWrites()) {
                     giveUp.add(entry);
                 } else {
-                    queue.addFirst(entry);
+                    resends.addFirst(entry);
                 }
             }
+            resendCount = resends.size();
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -249,15 +287,8 @@ final class StreamSender implements ApnsSender {
             permanentFailure = cause;
             LOG.error("The sender for {} stops: {}", key.endpoint(), cause.toString());
         }
-        List<StreamEntry> drained;
-        lock.lock();
-        try {
-            drained = new ArrayList<>(queue);
-            queue.clear();
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        List<StreamEntry> drained = drainQueues();
+        wake();
         for (StreamEntry entry : drained) {
             finishUnsent(entry, cause);
         }
@@ -268,23 +299,26 @@ final class StreamSender implements ApnsSender {
     }
 
     void finishAccepted(StreamEntry entry) {
-        if (entry.future.complete(Outcome.accepted(entry.notification))) {
+        if (entry.claim()) {
             accepted.increment();
             release();
+            entry.future.complete(Outcome.accepted(entry.notification));
         }
     }
 
     void finishRejected(StreamEntry entry, Status status) {
-        if (entry.future.complete(Outcome.rejected(entry.notification, status))) {
+        if (entry.claim()) {
             rejected.computeIfAbsent(status.code(), c -> new LongAdder()).increment();
             release();
+            entry.future.complete(Outcome.rejected(entry.notification, status));
         }
     }
 
     boolean finishUnsent(StreamEntry entry, Throwable cause) {
-        if (entry.future.complete(Outcome.unsent(entry.notification, cause))) {
+        if (entry.claim()) {
             unsent.increment();
             release();
+            entry.future.complete(Outcome.unsent(entry.notification, cause));
             return true;
         }
         return false;
