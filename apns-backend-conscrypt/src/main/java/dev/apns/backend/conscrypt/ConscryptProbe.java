@@ -19,7 +19,7 @@ import java.util.Locale;
 final class ConscryptProbe {
     /** The class whose static methods say whether Conscrypt works. */
     static final String CONSCRYPT_CLASS = "org.conscrypt.Conscrypt";
-    /** The oldest Conscrypt this backend is tested with. */
+    /** The oldest Conscrypt this backend accepts; its tests pass with 2.5.2 and with 2.9.0, the pinned one. */
     static final int MINIMUM_MAJOR = 2;
     static final int MINIMUM_MINOR = 5;
 
@@ -76,15 +76,33 @@ final class ConscryptProbe {
             throw fatal;
         }
         LOG.debug("Conscrypt's {} failed on {}.", step, platform(), error);
-        String what = error instanceof NoSuchMethodException || error instanceof IllegalAccessException
-                || error instanceof ClassCastException
-                ? "The Conscrypt on the class path is not one the conscrypt backend can use (" + step + " failed): "
-                : "Conscrypt's native library did not load on " + platform() + ": ";
+        String what;
+        if (causedBy(error, UnsatisfiedLinkError.class)) {
+            what = "Conscrypt's native library did not load on " + platform() + ": ";
+        } else if (error instanceof LinkageError) {
+            what = "Conscrypt did not initialise on " + platform() + ": ";
+        } else if (error instanceof NoSuchMethodException || error instanceof IllegalAccessException
+                || error instanceof ClassCastException) {
+            what = "The Conscrypt on the class path is not one the conscrypt backend can use (" + step + " failed): ";
+        } else {
+            what = "Conscrypt's " + step + " failed on " + platform() + ": ";
+        }
         StringBuilder reason = new StringBuilder(what).append(error);
         if (error.getCause() != null) {
             reason.append("; caused by ").append(error.getCause());
         }
-        return Availability.unavailable(withoutFinalStop(reason.toString()) + ". Use another backend here, such as blocking.");
+        return Availability.unavailable(withoutFinalStop(reason.toString())
+                + ". Use another backend here, such as blocking.");
+    }
+
+    private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+        Throwable cause = error;
+        for (int depth = 0; cause != null && depth < 10; depth++, cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String withoutFinalStop(String text) {

@@ -79,9 +79,19 @@ class ConscryptAvailabilityTest {
 
         assertThat(availability.isAvailable()).isFalse();
         assertThat(availability.reason()).hasValueSatisfying(reason -> assertThat(reason)
-                .startsWith("Conscrypt's native library did not load on " + ConscryptProbe.platform()
+                .startsWith("Conscrypt did not initialise on " + ConscryptProbe.platform()
                         + ": java.lang.ExceptionInInitializerError")
                 .contains("caused by java.lang.IllegalStateException: BoringSSL self-test failed"));
+    }
+
+    @Test
+    void aNativeLibraryErrorInsideAnInitialiserErrorIsStillReportedAsTheNativeLibrary() {
+        Availability availability = ConscryptProbe.probe(getClass().getClassLoader(), NativeInitFails.class.getName());
+
+        assertThat(availability.reason()).hasValueSatisfying(reason -> assertThat(reason)
+                .startsWith("Conscrypt's native library did not load on " + ConscryptProbe.platform()
+                        + ": java.lang.ExceptionInInitializerError")
+                .contains("caused by java.lang.UnsatisfiedLinkError: libconscrypt_openjdk_jni.so: wrong ELF class"));
     }
 
     @Test
@@ -166,6 +176,17 @@ class ConscryptAvailabilityTest {
         }
 
         public static void checkAvailability() {
+        }
+    }
+
+    /** Plays a Conscrypt whose native part fails while a class initialises. */
+    public static final class NativeInitFails {
+        public static Version version() {
+            return new Version(2, 9, 0);
+        }
+
+        public static void checkAvailability() {
+            throw new ExceptionInInitializerError(new UnsatisfiedLinkError("libconscrypt_openjdk_jni.so: wrong ELF class"));
         }
     }
 

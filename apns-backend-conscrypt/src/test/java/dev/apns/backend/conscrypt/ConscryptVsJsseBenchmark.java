@@ -34,12 +34,12 @@ import java.util.stream.IntStream;
  * two backends so that noise from the machine falls on both. Not a test: run it by hand as
  * {@code docs/performance.md} shows; it prints a Markdown report.
  *
- * <p>System properties: {@code apns.bench.notifications} (100000), {@code apns.bench.rounds} (5),
+ * <p>System properties: {@code apns.bench.notifications} (100000), {@code apns.bench.rounds} (15),
  * {@code apns.bench.connects} (200).
  */
 public final class ConscryptVsJsseBenchmark {
     private static final int NOTIFICATIONS = Integer.getInteger("apns.bench.notifications", 100_000);
-    private static final int ROUNDS = Integer.getInteger("apns.bench.rounds", 5);
+    private static final int ROUNDS = Integer.getInteger("apns.bench.rounds", 15);
     private static final int CONNECTS = Integer.getInteger("apns.bench.connects", 200);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
