@@ -1,8 +1,6 @@
 package dev.apns.backend.blocking;
 
 import dev.apns.Credentials;
-import dev.apns.Endpoint;
-import dev.apns.Trust;
 import dev.apns.spi.Availability;
 import dev.apns.spi.Backend;
 import dev.apns.spi.Certificate;
@@ -10,41 +8,16 @@ import dev.apns.spi.ConnectRequest;
 import dev.apns.spi.Connection;
 import dev.apns.spi.Feature;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
-import java.security.GeneralSecurityException;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 
 /**
- * The blocking transport: JSSE {@link SSLSocket}s from the JDK, no further dependencies. Each connection
- * spends one daemon reader thread ({@code apns-blocking-reader-<host:port>-<n>}) that hands the peer's
- * bytes to the listener; writes block the caller while the peer does not read, bounded by the write
+ * The blocking transport: JSSE {@link javax.net.ssl.SSLSocket}s from the JDK, no further dependencies. Each
+ * connection spends one daemon reader thread ({@code apns-blocking-reader-<host:port>-<n>}) that hands the
+ * peer's bytes to the listener; writes block the caller while the peer does not read, bounded by the write
  * timeout, which a shared daemon watchdog thread ({@code apns-blocking-watchdog-<n>}) enforces by closing
- * the socket. Supports TLS 1.3 and 1.2 with hostname verification (IP literals too).
+ * the socket. Supports TLS 1.3 and 1.2 with hostname verification (IP literals too). The machinery is a
+ * {@link SocketTransport} with contexts from {@link TlsContextFactory#jdk()}.
  *
  * <p>Discovery is cheap: the constructor creates nothing; the watchdog starts with the first connection.
  * {@code SSLContext}s are built once per (certificate, trust) pair and reused. Thread-safe; {@link #close()}
@@ -57,17 +30,9 @@ public final class BlockingBackend implements Backend {
     /** Below event-loop backends (Netty is 7): preferred only when nothing better is on the class path. */
     static final int PRIORITY = 5;
 
-    private static final Logger LOG = LoggerFactory.getLogger(BlockingBackend.class);
     private static final Set<Feature> FEATURES = Set.of(Feature.TLS_1_3, Feature.WRITE_TIMEOUT, Feature.HANDSHAKE_TIMEOUT);
-    private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
-    private static final AtomicInteger WATCHDOGS = new AtomicInteger();
 
-    private final ConcurrentHashMap<ContextKey, SSLContext> contexts = new ConcurrentHashMap<>();
-    private final Set<BlockingConnection> connections = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger connectionCounter = new AtomicInteger();
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final Object schedulerLock = new Object();
-    private ScheduledThreadPoolExecutor scheduler;
+    private final SocketTransport transport = new SocketTransport(NAME, TlsContextFactory.jdk());
 
     /** A backend with no resources yet; called by {@link java.util.ServiceLoader} or directly. */
     public BlockingBackend() {
@@ -96,254 +61,27 @@ public final class BlockingBackend implements Backend {
 
     @Override
     public Certificate certificate(Credentials credentials) {
-        Objects.requireNonNull(credentials, "credentials");
-        return new BlockingCertificate(credentials);
+        return transport.certificate(credentials);
     }
 
     @Override
     public Connection connect(ConnectRequest request, Connection.Listener listener) throws IOException {
-        Objects.requireNonNull(request, "request");
-        Objects.requireNonNull(listener, "listener");
-        if (closed.get()) {
-            throw new IOException("The blocking APNs backend is closed; it opens no new connections.");
-        }
-        SSLContext context = context(request.certificate(), request.trust());
-        ScheduledThreadPoolExecutor watchdog = scheduler();
-        Endpoint endpoint = request.endpoint();
-
-        Socket plain = new Socket();
-        SSLSocket tls = null;
-        try {
-            plain.setTcpNoDelay(true);
-            connectTcp(plain, endpoint, request.connectTimeout());
-            tls = (SSLSocket) context.getSocketFactory().createSocket(plain, endpoint.host(), endpoint.port(), true);
-            SSLParameters parameters = tls.getSSLParameters();
-            parameters.setProtocols(PROTOCOLS);
-            parameters.setEndpointIdentificationAlgorithm("HTTPS");
-            tls.setSSLParameters(parameters);
-            handshake(plain, tls, endpoint, request.connectTimeout(), watchdog);
-            plain.setSoTimeout(0);
-        } catch (IOException | RuntimeException e) {
-            closeAfterFailedConnect(plain, tls, endpoint, e);
-            throw e;
-        }
-
-        String protocol = tls.getSession().getProtocol();
-        BlockingConnection connection = new BlockingConnection(this, endpoint, plain, tls, protocol, listener,
-                request.writeTimeout(), watchdog);
-        connections.add(connection);
-        if (closed.get()) {
-            // close() ran while we connected and may have missed this connection; the listener was never
-            // started, so it hears nothing.
-            connection.close();
-            forget(connection);
-            throw new IOException("The blocking APNs backend was closed while connecting to " + endpoint + ".");
-        }
-        connection.start("apns-blocking-reader-" + endpoint + "-" + connectionCounter.incrementAndGet());
-        LOG.debug("Connected to {} with {} ({}).", endpoint, protocol, tls.getSession().getCipherSuite());
-        return connection;
+        return transport.connect(request, listener);
     }
 
     /** Closes every open connection (waiting a bounded time for their reader threads) and stops the watchdog. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        List<BlockingConnection> open = new ArrayList<>(connections);
-        for (BlockingConnection connection : open) {
-            connection.closeWithoutWaiting();
-        }
-        long deadline = System.nanoTime() + BlockingConnection.READER_JOIN_TIMEOUT.toNanos();
-        for (BlockingConnection connection : open) {
-            connection.awaitReader(deadline);
-        }
-        ScheduledThreadPoolExecutor executor;
-        synchronized (schedulerLock) {
-            executor = scheduler;
-            scheduler = null;
-        }
-        if (executor != null) {
-            executor.shutdownNow();
-            try {
-                if (!executor.awaitTermination(1, TimeUnit.SECONDS)) {
-                    LOG.warn("The blocking APNs backend's watchdog thread did not stop within 1 s.");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                LOG.debug("Interrupted while waiting for the watchdog thread to stop.", e);
-            }
-        }
-        contexts.clear();
+        transport.close();
     }
 
     @Override
     public String toString() {
-        return "BlockingBackend[open connections=" + connections.size() + (closed.get() ? ", closed" : "") + "]";
+        return "BlockingBackend[" + transport + "]";
     }
 
     /** How many TLS contexts are cached; for tests. */
     int cachedContexts() {
-        return contexts.size();
-    }
-
-    void forget(BlockingConnection connection) {
-        connections.remove(connection);
-    }
-
-    private ScheduledThreadPoolExecutor scheduler() throws IOException {
-        synchronized (schedulerLock) {
-            if (closed.get()) {
-                throw new IOException("The blocking APNs backend is closed; it opens no new connections.");
-            }
-            if (scheduler == null) {
-                ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
-                    Thread thread = new Thread(task, "apns-blocking-watchdog-" + WATCHDOGS.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
-                executor.setRemoveOnCancelPolicy(true);
-                executor.setKeepAliveTime(30, TimeUnit.SECONDS);
-                executor.allowCoreThreadTimeOut(true);
-                scheduler = executor;
-            }
-            return scheduler;
-        }
-    }
-
-    private SSLContext context(Certificate certificate, Trust trust) throws SSLException {
-        ContextKey key = new ContextKey(certificate, trust);
-        SSLContext context = contexts.get(key);
-        if (context != null) {
-            return context;
-        }
-        BlockingCertificate blocking = certificate instanceof BlockingCertificate own
-                ? own : new BlockingCertificate(certificate.credentials());
-        try {
-            SSLContext built = SSLContext.getInstance("TLS");
-            built.init(blocking.keyManagers(), trust.trustManagerFactory().getTrustManagers(), null);
-            SSLContext raced = contexts.putIfAbsent(key, built);
-            return raced != null ? raced : built;
-        } catch (GeneralSecurityException e) {
-            throw new SSLException("The JVM could not build a TLS context for " + certificate + " and " + trust
-                    + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void connectTcp(Socket plain, Endpoint endpoint, Duration timeout) throws IOException {
-        InetSocketAddress address = new InetSocketAddress(endpoint.host(), endpoint.port());
-        if (address.isUnresolved()) {
-            throw new UnknownHostException("Could not connect to " + endpoint + ": the host name "
-                    + endpoint.host() + " does not resolve.");
-        }
-        try {
-            plain.connect(address, millis(timeout));
-        } catch (SocketTimeoutException e) {
-            throw withCause(new SocketTimeoutException("TCP connect to " + endpoint + " did not finish within "
-                    + describe(timeout) + "."), e);
-        } catch (ConnectException e) {
-            throw withCause(new ConnectException("Could not connect to " + endpoint + ": " + e.getMessage() + "."), e);
-        } catch (IOException e) {
-            throw new IOException("Could not connect to " + endpoint + ": " + e.getMessage() + ".", e);
-        }
-    }
-
-    /**
-     * Runs the handshake with SO_TIMEOUT set to the limit (a silent server) and a watchdog that closes the
-     * socket at the limit (a server that trickles bytes), so the whole handshake is bounded.
-     */
-    private static void handshake(Socket plain, SSLSocket tls, Endpoint endpoint, Duration timeout,
-                                  ScheduledThreadPoolExecutor watchdog) throws IOException {
-        AtomicBoolean expired = new AtomicBoolean();
-        ScheduledFuture<?> deadline;
-        try {
-            deadline = watchdog.schedule(() -> {
-                expired.set(true);
-                closeQuietly(plain, endpoint);
-            }, nanos(timeout), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            throw new IOException("The blocking APNs backend was closed while connecting to " + endpoint + ".", e);
-        }
-        try {
-            plain.setSoTimeout(millis(timeout));
-            tls.startHandshake();
-        } catch (SocketTimeoutException e) {
-            throw handshakeTimeout(endpoint, timeout, e);
-        } catch (SSLHandshakeException e) {
-            if (expired.get()) {
-                throw handshakeTimeout(endpoint, timeout, e);
-            }
-            throw withCause(new SSLHandshakeException("TLS handshake with " + endpoint + " failed: " + e.getMessage()), e);
-        } catch (SSLException e) {
-            if (expired.get()) {
-                throw handshakeTimeout(endpoint, timeout, e);
-            }
-            throw new SSLException("TLS handshake with " + endpoint + " failed: " + e.getMessage(), e);
-        } catch (IOException e) {
-            if (expired.get()) {
-                throw handshakeTimeout(endpoint, timeout, e);
-            }
-            throw new SSLException("TLS handshake with " + endpoint + " failed: " + e, e);
-        } finally {
-            deadline.cancel(false);
-        }
-    }
-
-    private static SocketTimeoutException handshakeTimeout(Endpoint endpoint, Duration timeout, Exception cause) {
-        return withCause(new SocketTimeoutException("TLS handshake with " + endpoint + " did not finish within "
-                + describe(timeout) + "."), cause);
-    }
-
-    private static void closeAfterFailedConnect(Socket plain, SSLSocket tls, Endpoint endpoint, Exception failure) {
-        // The TLS socket is not closed gracefully here: a close_notify could block on a peer that does not
-        // read, and a connection that never finished its handshake has nothing to flush.
-        closeQuietly(plain, endpoint);
-        if (tls != null) {
-            try {
-                tls.close();
-            } catch (IOException | RuntimeException e) {
-                failure.addSuppressed(e);
-            }
-        }
-    }
-
-    static void closeQuietly(Socket socket, Endpoint endpoint) {
-        try {
-            socket.close();
-        } catch (IOException e) {
-            LOG.debug("Closing the socket to {} failed; it is unusable either way.", endpoint, e);
-        }
-    }
-
-    static <T extends Throwable> T withCause(T exception, Throwable cause) {
-        exception.initCause(cause);
-        return exception;
-    }
-
-    /** A duration as whole milliseconds for socket options: at least 1 (0 would mean forever), at most int max. */
-    static int millis(Duration duration) {
-        if (duration.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) >= 0) {
-            return Integer.MAX_VALUE;
-        }
-        return (int) Math.max(1, duration.toMillis());
-    }
-
-    /** A duration as nanoseconds for the scheduler, capped far beyond any useful timeout. */
-    static long nanos(Duration duration) {
-        Duration cap = Duration.ofDays(365);
-        return (duration.compareTo(cap) > 0 ? cap : duration).toNanos();
-    }
-
-    /** A duration for messages: {@code 250 ms}, {@code 10 s}. */
-    static String describe(Duration duration) {
-        long millis = duration.compareTo(Duration.ofDays(365)) > 0 ? Long.MAX_VALUE : duration.toMillis();
-        if (millis == Long.MAX_VALUE) {
-            return duration.toString();
-        }
-        return millis >= 1000 && millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
-    }
-
-    /** SSLContexts are cached per identity and trust; certificates compare by digest. */
-    private record ContextKey(Certificate certificate, Trust trust) {
+        return transport.cachedContexts();
     }
 }

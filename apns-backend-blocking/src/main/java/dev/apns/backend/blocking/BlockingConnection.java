@@ -30,9 +30,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLSocket;
 
 /**
- * One TLS connection of the {@link BlockingBackend}: an {@link SSLSocket} layered over a plain socket,
- * one reader thread that delivers the peer's bytes, and writes serialised by a lock and bounded by a
- * watchdog that closes the plain socket when a write stays blocked too long.
+ * One TLS connection of a {@link SocketTransport} (the {@link BlockingBackend}'s, or that of another
+ * backend that reuses it): an {@link SSLSocket} layered over a plain socket, one reader thread that
+ * delivers the peer's bytes, and writes serialised by a lock and bounded by a watchdog that closes the
+ * plain socket when a write stays blocked too long.
  *
  * <p>Thread-safe. The listener is called only from the reader thread, in order, with no lock held.
  * Why the connection ended is decided in this order: a write timeout, then a local {@link #close()},
@@ -54,7 +55,7 @@ final class BlockingConnection implements Connection {
     private static final long NO_WRITE = 0;
     private static final long TIMED_OUT = -1;
 
-    private final BlockingBackend backend;
+    private final SocketTransport transport;
     private final Endpoint endpoint;
     private final Socket plain;
     private final SSLSocket tls;
@@ -78,9 +79,9 @@ final class BlockingConnection implements Connection {
     private volatile Thread reader;
     private byte[] writeChunk; // guarded by writeLock
 
-    BlockingConnection(BlockingBackend backend, Endpoint endpoint, Socket plain, SSLSocket tls, String protocol,
+    BlockingConnection(SocketTransport transport, Endpoint endpoint, Socket plain, SSLSocket tls, String protocol,
                        Connection.Listener listener, Duration writeTimeout, ScheduledThreadPoolExecutor watchdog) {
-        this.backend = backend;
+        this.transport = transport;
         this.endpoint = endpoint;
         this.plain = plain;
         this.tls = tls;
@@ -104,7 +105,7 @@ final class BlockingConnection implements Connection {
             writeLock.lockInterruptibly();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw BlockingBackend.withCause(new InterruptedIOException(
+            throw SocketTransport.withCause(new InterruptedIOException(
                     "Interrupted while waiting to write to " + endpoint + "."), e);
         }
         try {
@@ -116,7 +117,7 @@ final class BlockingConnection implements Connection {
             activeWrite.set(number);
             ScheduledFuture<?> timer;
             try {
-                timer = watchdog.schedule(() -> writeTimedOut(number), BlockingBackend.nanos(writeTimeout),
+                timer = watchdog.schedule(() -> writeTimedOut(number), SocketTransport.nanos(writeTimeout),
                         TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) {
                 activeWrite.set(NO_WRITE);
@@ -169,14 +170,14 @@ final class BlockingConnection implements Connection {
             return; // that write finished in time
         }
         LOG.debug("{}", writeTimeoutFailure().getMessage());
-        BlockingBackend.closeQuietly(plain, endpoint);
+        SocketTransport.closeQuietly(plain, endpoint);
     }
 
     /** The one write-timeout exception of this connection, made by whichever of watchdog and writer asks first. */
     private IOException writeTimeoutFailure() {
         return timeoutFailure.updateAndGet(existing -> existing != null ? existing
                 : new SocketTimeoutException("Write to " + endpoint + " blocked for more than "
-                        + BlockingBackend.describe(writeTimeout) + "; the peer stopped reading. The connection is closed."));
+                        + SocketTransport.describe(writeTimeout) + "; the peer stopped reading. The connection is closed."));
     }
 
     /**
@@ -198,10 +199,10 @@ final class BlockingConnection implements Connection {
             return failed;
         }
         try {
-            watchdog.schedule(() -> BlockingBackend.closeQuietly(plain, endpoint),
+            watchdog.schedule(() -> SocketTransport.closeQuietly(plain, endpoint),
                     DRAIN_AFTER_WRITE_FAILURE.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
-            BlockingBackend.closeQuietly(plain, endpoint);
+            SocketTransport.closeQuietly(plain, endpoint);
         }
         return failed;
     }
@@ -265,7 +266,7 @@ final class BlockingConnection implements Connection {
     private void end(CloseReason reason) {
         ended = true;
         closeSockets();
-        backend.forget(this);
+        transport.forget(this);
         LOG.debug("Connection to {} ended: {}.", endpoint, reason);
         try {
             listener.onClosed(reason);
@@ -325,7 +326,7 @@ final class BlockingConnection implements Connection {
             }
             if (thread.isAlive()) {
                 LOG.warn("The reader thread {} of the connection to {} did not end within {}; its listener may be "
-                        + "blocked.", thread.getName(), endpoint, BlockingBackend.describe(READER_JOIN_TIMEOUT));
+                        + "blocked.", thread.getName(), endpoint, SocketTransport.describe(READER_JOIN_TIMEOUT));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -343,16 +344,16 @@ final class BlockingConnection implements Connection {
             return;
         }
         if (writeLock.isLocked()) {
-            BlockingBackend.closeQuietly(plain, endpoint);
+            SocketTransport.closeQuietly(plain, endpoint);
         }
         ScheduledFuture<?> guard = null;
         if (!plain.isClosed()) {
             try {
-                guard = watchdog.schedule(() -> BlockingBackend.closeQuietly(plain, endpoint),
+                guard = watchdog.schedule(() -> SocketTransport.closeQuietly(plain, endpoint),
                         GRACEFUL_CLOSE_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) {
                 LOG.debug("The watchdog is stopped; closing the connection to {} without close_notify.", endpoint);
-                BlockingBackend.closeQuietly(plain, endpoint);
+                SocketTransport.closeQuietly(plain, endpoint);
             }
         }
         try {
@@ -363,7 +364,7 @@ final class BlockingConnection implements Connection {
             if (guard != null) {
                 guard.cancel(false);
             }
-            BlockingBackend.closeQuietly(plain, endpoint);
+            SocketTransport.closeQuietly(plain, endpoint);
         }
     }
 

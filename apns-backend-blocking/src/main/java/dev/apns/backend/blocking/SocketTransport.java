@@ -1,0 +1,346 @@
+package dev.apns.backend.blocking;
+
+import dev.apns.Credentials;
+import dev.apns.Endpoint;
+import dev.apns.Trust;
+import dev.apns.spi.Certificate;
+import dev.apns.spi.ConnectRequest;
+import dev.apns.spi.Connection;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * The connection machinery of the blocking backend, open to other backends that bring their own JSSE
+ * provider through a {@link TlsContextFactory}: a TCP connect, a TLS handshake on an {@link SSLSocket}
+ * layered over the plain socket (TLS 1.3 and 1.2, hostname verification by HTTPS endpoint identification,
+ * IP literals too), then one daemon reader thread per connection ({@code apns-<backend>-reader-<host:port>-<n>})
+ * that hands the peer's bytes to the listener. Writes block the caller while the peer does not read,
+ * bounded by the write timeout, which a shared daemon watchdog thread ({@code apns-<backend>-watchdog-<n>})
+ * enforces by closing the socket; the same watchdog bounds the handshake.
+ *
+ * <p>Creating a transport creates nothing else; the watchdog starts with the first connection.
+ * {@code SSLContext}s are built once per (certificate, trust) pair and reused. Thread-safe;
+ * {@link #close()} closes every open connection and stops the watchdog.
+ */
+public final class SocketTransport implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SocketTransport.class);
+    private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    private static final AtomicInteger WATCHDOGS = new AtomicInteger();
+
+    private final String backendName;
+    private final TlsContextFactory contextFactory;
+    private final ConcurrentHashMap<ContextKey, SSLContext> contexts = new ConcurrentHashMap<>();
+    private final Set<BlockingConnection> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger connectionCounter = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Object schedulerLock = new Object();
+    private ScheduledThreadPoolExecutor scheduler;
+
+    /**
+     * A transport for the backend named {@code backendName} (used in thread names and messages), with TLS
+     * contexts from {@code contextFactory}.
+     */
+    public SocketTransport(String backendName, TlsContextFactory contextFactory) {
+        this.backendName = Objects.requireNonNull(backendName, "backendName");
+        this.contextFactory = Objects.requireNonNull(contextFactory, "contextFactory");
+    }
+
+    /**
+     * The client identity with its JSSE key managers built once, for {@link dev.apns.spi.Backend#certificate}.
+     *
+     * @throws dev.apns.CredentialsException when the JVM cannot build key managers from the credentials
+     */
+    public Certificate certificate(Credentials credentials) {
+        Objects.requireNonNull(credentials, "credentials");
+        return new JsseCertificate(credentials);
+    }
+
+    /**
+     * Opens a connection as {@link dev.apns.spi.Backend#connect} specifies: returns once the TLS handshake
+     * is complete, the reader thread started.
+     *
+     * @throws IOException naming the endpoint when the connect or the handshake fails or times out (an
+     *     {@link SSLException} for TLS failures, a {@link SocketTimeoutException} for timeouts), or when
+     *     the transport is closed
+     */
+    public Connection connect(ConnectRequest request, Connection.Listener listener) throws IOException {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(listener, "listener");
+        if (closed.get()) {
+            throw closedFailure();
+        }
+        SSLContext context = context(request.certificate(), request.trust());
+        ScheduledThreadPoolExecutor watchdog = scheduler();
+        Endpoint endpoint = request.endpoint();
+
+        Socket plain = new Socket();
+        SSLSocket tls = null;
+        try {
+            plain.setTcpNoDelay(true);
+            connectTcp(plain, endpoint, request.connectTimeout());
+            tls = (SSLSocket) context.getSocketFactory().createSocket(plain, endpoint.host(), endpoint.port(), true);
+            SSLParameters parameters = tls.getSSLParameters();
+            parameters.setProtocols(PROTOCOLS);
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            tls.setSSLParameters(parameters);
+            handshake(plain, tls, endpoint, request.connectTimeout(), watchdog);
+            plain.setSoTimeout(0);
+        } catch (IOException | RuntimeException e) {
+            closeAfterFailedConnect(plain, tls, endpoint, e);
+            throw e;
+        }
+
+        String protocol = tls.getSession().getProtocol();
+        BlockingConnection connection = new BlockingConnection(this, endpoint, plain, tls, protocol, listener,
+                request.writeTimeout(), watchdog);
+        connections.add(connection);
+        if (closed.get()) {
+            // close() ran while we connected and may have missed this connection; the listener was never
+            // started, so it hears nothing.
+            connection.close();
+            forget(connection);
+            throw closedWhileConnecting(endpoint, null);
+        }
+        connection.start("apns-" + backendName + "-reader-" + endpoint + "-" + connectionCounter.incrementAndGet());
+        LOG.debug("Connected to {} with {} ({}) on the {} backend.", endpoint, protocol,
+                tls.getSession().getCipherSuite(), backendName);
+        return connection;
+    }
+
+    /** Closes every open connection (waiting a bounded time for their reader threads) and stops the watchdog. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        List<BlockingConnection> open = new ArrayList<>(connections);
+        for (BlockingConnection connection : open) {
+            connection.closeWithoutWaiting();
+        }
+        long deadline = System.nanoTime() + BlockingConnection.READER_JOIN_TIMEOUT.toNanos();
+        for (BlockingConnection connection : open) {
+            connection.awaitReader(deadline);
+        }
+        ScheduledThreadPoolExecutor executor;
+        synchronized (schedulerLock) {
+            executor = scheduler;
+            scheduler = null;
+        }
+        if (executor != null) {
+            executor.shutdownNow();
+            try {
+                if (!executor.awaitTermination(1, TimeUnit.SECONDS)) {
+                    LOG.warn("The {} APNs backend's watchdog thread did not stop within 1 s.", backendName);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                LOG.debug("Interrupted while waiting for the watchdog thread to stop.", e);
+            }
+        }
+        contexts.clear();
+    }
+
+    @Override
+    public String toString() {
+        return "SocketTransport[" + backendName + ", open connections=" + connections.size() + (closed.get() ? ", closed" : "") + "]";
+    }
+
+    /** How many TLS contexts are cached; for tests. */
+    int cachedContexts() {
+        return contexts.size();
+    }
+
+    void forget(BlockingConnection connection) {
+        connections.remove(connection);
+    }
+
+    private IOException closedFailure() {
+        return new IOException("The " + backendName + " APNs backend is closed; it opens no new connections.");
+    }
+
+    private IOException closedWhileConnecting(Endpoint endpoint, Exception cause) {
+        return new IOException("The " + backendName + " APNs backend was closed while connecting to " + endpoint
+                + ".", cause);
+    }
+
+    private ScheduledThreadPoolExecutor scheduler() throws IOException {
+        synchronized (schedulerLock) {
+            if (closed.get()) {
+                throw closedFailure();
+            }
+            if (scheduler == null) {
+                ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
+                    Thread thread = new Thread(task, "apns-" + backendName + "-watchdog-" + WATCHDOGS.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+                executor.setRemoveOnCancelPolicy(true);
+                executor.setKeepAliveTime(30, TimeUnit.SECONDS);
+                executor.allowCoreThreadTimeOut(true);
+                scheduler = executor;
+            }
+            return scheduler;
+        }
+    }
+
+    private SSLContext context(Certificate certificate, Trust trust) throws SSLException {
+        ContextKey key = new ContextKey(certificate, trust);
+        SSLContext context = contexts.get(key);
+        if (context != null) {
+            return context;
+        }
+        try {
+            SSLContext built = contextFactory.create(JsseCertificate.keyManagersOf(certificate),
+                    trust.trustManagerFactory().getTrustManagers());
+            SSLContext raced = contexts.putIfAbsent(key, built);
+            return raced != null ? raced : built;
+        } catch (GeneralSecurityException e) {
+            throw new SSLException("The " + backendName + " APNs backend could not build a TLS context for "
+                    + certificate + " and " + trust + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void connectTcp(Socket plain, Endpoint endpoint, Duration timeout) throws IOException {
+        InetSocketAddress address = new InetSocketAddress(endpoint.host(), endpoint.port());
+        if (address.isUnresolved()) {
+            throw new UnknownHostException("Could not connect to " + endpoint + ": the host name "
+                    + endpoint.host() + " does not resolve.");
+        }
+        try {
+            plain.connect(address, millis(timeout));
+        } catch (SocketTimeoutException e) {
+            throw withCause(new SocketTimeoutException("TCP connect to " + endpoint + " did not finish within "
+                    + describe(timeout) + "."), e);
+        } catch (ConnectException e) {
+            throw withCause(new ConnectException("Could not connect to " + endpoint + ": " + e.getMessage() + "."), e);
+        } catch (IOException e) {
+            throw new IOException("Could not connect to " + endpoint + ": " + e.getMessage() + ".", e);
+        }
+    }
+
+    /**
+     * Runs the handshake with SO_TIMEOUT set to the limit (a silent server) and a watchdog that closes the
+     * socket at the limit (a server that trickles bytes), so the whole handshake is bounded.
+     */
+    private void handshake(Socket plain, SSLSocket tls, Endpoint endpoint, Duration timeout,
+                           ScheduledThreadPoolExecutor watchdog) throws IOException {
+        AtomicBoolean expired = new AtomicBoolean();
+        ScheduledFuture<?> deadline;
+        try {
+            deadline = watchdog.schedule(() -> {
+                expired.set(true);
+                closeQuietly(plain, endpoint);
+            }, nanos(timeout), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            throw closedWhileConnecting(endpoint, e);
+        }
+        try {
+            plain.setSoTimeout(millis(timeout));
+            tls.startHandshake();
+        } catch (SocketTimeoutException e) {
+            throw handshakeTimeout(endpoint, timeout, e);
+        } catch (SSLHandshakeException e) {
+            if (expired.get()) {
+                throw handshakeTimeout(endpoint, timeout, e);
+            }
+            throw withCause(new SSLHandshakeException("TLS handshake with " + endpoint + " failed: " + e.getMessage()), e);
+        } catch (SSLException e) {
+            if (expired.get()) {
+                throw handshakeTimeout(endpoint, timeout, e);
+            }
+            throw new SSLException("TLS handshake with " + endpoint + " failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            if (expired.get()) {
+                throw handshakeTimeout(endpoint, timeout, e);
+            }
+            throw new SSLException("TLS handshake with " + endpoint + " failed: " + e, e);
+        } finally {
+            deadline.cancel(false);
+        }
+    }
+
+    private static SocketTimeoutException handshakeTimeout(Endpoint endpoint, Duration timeout, Exception cause) {
+        return withCause(new SocketTimeoutException("TLS handshake with " + endpoint + " did not finish within "
+                + describe(timeout) + "."), cause);
+    }
+
+    private static void closeAfterFailedConnect(Socket plain, SSLSocket tls, Endpoint endpoint, Exception failure) {
+        // The TLS socket is not closed gracefully here: a close_notify could block on a peer that does not
+        // read, and a connection that never finished its handshake has nothing to flush.
+        closeQuietly(plain, endpoint);
+        if (tls != null) {
+            try {
+                tls.close();
+            } catch (IOException | RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+        }
+    }
+
+    static void closeQuietly(Socket socket, Endpoint endpoint) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            LOG.debug("Closing the socket to {} failed; it is unusable either way.", endpoint, e);
+        }
+    }
+
+    static <T extends Throwable> T withCause(T exception, Throwable cause) {
+        exception.initCause(cause);
+        return exception;
+    }
+
+    /** A duration as whole milliseconds for socket options: at least 1 (0 would mean forever), at most int max. */
+    static int millis(Duration duration) {
+        if (duration.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) >= 0) {
+            return Integer.MAX_VALUE;
+        }
+        return (int) Math.max(1, duration.toMillis());
+    }
+
+    /** A duration as nanoseconds for the scheduler, capped far beyond any useful timeout. */
+    static long nanos(Duration duration) {
+        Duration cap = Duration.ofDays(365);
+        return (duration.compareTo(cap) > 0 ? cap : duration).toNanos();
+    }
+
+    /** A duration for messages: {@code 250 ms}, {@code 10 s}. */
+    static String describe(Duration duration) {
+        long millis = duration.compareTo(Duration.ofDays(365)) > 0 ? Long.MAX_VALUE : duration.toMillis();
+        if (millis == Long.MAX_VALUE) {
+            return duration.toString();
+        }
+        return millis >= 1000 && millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
+    }
+
+    /** SSLContexts are cached per identity and trust; certificates compare by digest. */
+    private record ContextKey(Certificate certificate, Trust trust) {
+    }
+}
