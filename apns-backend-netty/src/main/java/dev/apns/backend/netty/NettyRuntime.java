@@ -1,0 +1,390 @@
+package dev.apns.backend.netty;
+
+import dev.apns.Endpoint;
+import dev.apns.Trust;
+import dev.apns.spi.Certificate;
+import dev.apns.spi.ConnectRequest;
+import dev.apns.spi.Connection;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * What a {@link NettyBackend} creates on its first connect: the event-loop group and its channel type (epoll
+ * or NIO), the TLS provider (OpenSSL or the JDK), and the cache of TLS contexts per (certificate, trust).
+ * The backend reaches Netty only through this class (and the connections it makes), so that the backend
+ * itself loads and links without Netty on the class path.
+ *
+ * <p>Thread-safe: {@link #connect} may run on many threads at once.
+ */
+final class NettyRuntime {
+    /** Pending outbound bytes above which a channel is unwritable, and below which it is writable again. */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 128 * 1024);
+    /** How long a local close waits to flush the TLS close_notify before closing the socket under it. */
+    static final Duration CLOSE_NOTIFY_FLUSH_TIMEOUT = Duration.ofMillis(250);
+    /** How long an own event-loop group may take to shut down. */
+    static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
+
+    private static final Logger LOG = LoggerFactory.getLogger(NettyRuntime.class);
+    private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    /** Extra time the caller waits beyond Netty's own timers, which fire first unless something is wrong. */
+    private static final long WAIT_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    private final Class<? extends SocketChannel> channelType;
+    private final String transport;
+    private final SslProvider sslProvider;
+    private final ConcurrentHashMap<ContextKey, SslContext> contexts = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Trust, TrustManagerFactory> trustManagers = new ConcurrentHashMap<>();
+
+    private NettyRuntime(EventLoopGroup group, boolean ownsGroup, Class<? extends SocketChannel> channelType,
+                         String transport, SslProvider sslProvider) {
+        this.group = group;
+        this.ownsGroup = ownsGroup;
+        this.channelType = channelType;
+        this.transport = transport;
+        this.sslProvider = sslProvider;
+    }
+
+    /** Chooses the transport and the TLS provider, and creates the event-loop group unless one is given. */
+    static NettyRuntime start(EventLoopGroup userGroup, NettyBackend.Options options) {
+        SslProvider provider = chooseSslProvider(options);
+        if (userGroup != null) {
+            boolean epoll = EpollSupport.isEpollGroup(userGroup);
+            return new NettyRuntime(userGroup, false, epoll ? EpollSupport.channelType() : NioSocketChannel.class,
+                    epoll ? "epoll (given group)" : "nio (given group)", provider);
+        }
+        boolean epoll = options.nativeTransport() && EpollSupport.available();
+        if (options.nativeTransport() && !epoll) {
+            LOG.debug("The native epoll transport is not used: {}.", EpollSupport.unavailabilityReason());
+        }
+        IoHandlerFactory handlers = epoll ? EpollSupport.handlerFactory() : NioIoHandler.newFactory();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(options.eventLoopThreads(),
+                new DefaultThreadFactory("apns-netty", true), handlers);
+        return new NettyRuntime(group, true, epoll ? EpollSupport.channelType() : NioSocketChannel.class,
+                epoll ? "epoll" : "nio", provider);
+    }
+
+    /** Refuses a user's group that runs neither NIO nor epoll, which the backend has no channel type for. */
+    static void checkSupportedGroup(EventLoopGroup group) {
+        if (EpollSupport.isEpollGroup(group)) {
+            return;
+        }
+        if (group instanceof IoEventLoopGroup io && !io.isIoType(NioIoHandler.class)) {
+            throw new IllegalArgumentException("The Netty APNs backend runs on NIO or epoll event loops; the group "
+                    + group.getClass().getName() + " runs another transport.");
+        }
+    }
+
+    private static SslProvider chooseSslProvider(NettyBackend.Options options) {
+        if (!options.openSsl()) {
+            return SslProvider.JDK;
+        }
+        try {
+            if (OpenSsl.isAvailable() && SslProvider.isTlsv13Supported(SslProvider.OPENSSL)) {
+                return SslProvider.OPENSSL;
+            }
+            LOG.debug("OpenSSL is not used for TLS: {}.", OpenSsl.isAvailable() ? "it does not support TLS 1.3"
+                    : String.valueOf(OpenSsl.unavailabilityCause()));
+        } catch (LinkageError | RuntimeException e) {
+            LOG.debug("OpenSSL is not used for TLS: probing it failed.", e);
+        }
+        return SslProvider.JDK;
+    }
+
+    /** True when the calling thread is one of this runtime's event loops. */
+    boolean inEventLoop() {
+        for (EventExecutor executor : group) {
+            if (executor.inEventLoop()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Connects and completes the TLS handshake, blocking the caller (never an event loop). The connection
+     * returned is established but not started: its listener hears nothing until {@link NettyConnection#start()}.
+     */
+    NettyConnection connect(ConnectRequest request, Connection.Listener listener, NettyBackend backend)
+            throws IOException {
+        Endpoint endpoint = request.endpoint();
+        Duration timeout = request.connectTimeout();
+        SslContext context = context(request.certificate(), request.trust());
+        InetSocketAddress address = resolve(endpoint);
+        NettyConnection connection = new NettyConnection(backend, this, endpoint, listener, request.writeTimeout());
+
+        Bootstrap bootstrap = new Bootstrap()
+                .group(group)
+                .channel(channelType)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Durations.millis(timeout))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.AUTO_CLOSE, false) // after a failed write, go on reading the peer's last words
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        channel.pipeline()
+                                .addLast("tls", tlsHandler(context, channel, endpoint, timeout))
+                                .addLast("apns", connection.handler());
+                    }
+                });
+
+        ChannelFuture connected;
+        try {
+            connected = bootstrap.connect(address);
+        } catch (RejectedExecutionException e) {
+            throw new IOException("The Netty APNs backend was closed while connecting to " + endpoint + ".", e);
+        }
+        Channel channel = connected.channel();
+        if (!await(connected, timeout, channel, endpoint)) {
+            throw new SocketTimeoutException("TCP connect to " + endpoint + " did not finish within "
+                    + Durations.describe(timeout) + ".");
+        }
+        if (!connected.isSuccess()) {
+            channel.close();
+            throw tcpFailure(endpoint, timeout, connected.cause());
+        }
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        if (tls == null) {
+            channel.close();
+            throw new SSLException("TLS handshake with " + endpoint + " failed: the connection closed before TLS began.");
+        }
+        Future<Channel> handshake = tls.handshakeFuture();
+        if (!await(handshake, timeout, channel, endpoint)) {
+            throw new SocketTimeoutException("TLS handshake with " + endpoint + " did not finish within "
+                    + Durations.describe(timeout) + ".");
+        }
+        if (!handshake.isSuccess()) {
+            channel.close();
+            throw handshakeFailure(endpoint, timeout, handshake.cause());
+        }
+        String protocol = tls.engine().getSession().getProtocol();
+        connection.established(channel, protocol);
+        LOG.debug("Connected to {} with {} ({}, {} transport, {} TLS).", endpoint, protocol,
+                tls.engine().getSession().getCipherSuite(), transport, sslProvider);
+        return connection;
+    }
+
+    /**
+     * Waits for {@code future} a little longer than Netty's own timer for it; false (with the channel
+     * closed) when it is still not done.
+     */
+    private static boolean await(Future<?> future, Duration timeout, Channel channel, Endpoint endpoint)
+            throws IOException {
+        try {
+            if (future.await(Durations.nanos(timeout) + WAIT_GRACE_NANOS, TimeUnit.NANOSECONDS)) {
+                return true;
+            }
+        } catch (InterruptedException e) {
+            channel.close();
+            Thread.currentThread().interrupt();
+            InterruptedIOException interrupted = new InterruptedIOException("Interrupted while connecting to "
+                    + endpoint + "; the connection attempt is abandoned.");
+            interrupted.initCause(e);
+            throw interrupted;
+        }
+        channel.close();
+        return false;
+    }
+
+    private SslHandler tlsHandler(SslContext context, Channel channel, Endpoint endpoint, Duration timeout) {
+        SslHandler handler = context.newHandler(channel.alloc(), endpoint.host(), endpoint.port());
+        SSLEngine engine = handler.engine();
+        SSLParameters parameters = engine.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        engine.setSSLParameters(parameters);
+        handler.setHandshakeTimeoutMillis(Durations.millis(timeout));
+        handler.setCloseNotifyFlushTimeoutMillis(CLOSE_NOTIFY_FLUSH_TIMEOUT.toMillis());
+        handler.setCloseNotifyReadTimeoutMillis(0);
+        return handler;
+    }
+
+    private SslContext context(Certificate certificate, Trust trust) throws SSLException {
+        ContextKey key = new ContextKey(certificate, trust);
+        SslContext context = contexts.get(key);
+        if (context != null) {
+            return context;
+        }
+        SslContext built;
+        try {
+            built = SslContextBuilder.forClient()
+                    .sslProvider(sslProvider)
+                    .keyManager(new SingleKeyManager(certificate.credentials()))
+                    .trustManager(trustManagers(trust))
+                    .protocols(PROTOCOLS)
+                    .endpointIdentificationAlgorithm("HTTPS")
+                    .build();
+        } catch (SSLException | RuntimeException e) {
+            // Netty's messages name files and algorithms, never key material.
+            throw new SSLException("Could not build a TLS context (" + sslProvider + ") for " + certificate + " and "
+                    + trust + ": " + e.getMessage(), e);
+        }
+        SslContext raced = contexts.putIfAbsent(key, built);
+        return raced != null ? raced : built;
+    }
+
+    /** Trust managers are built once per trust: every certificate of a service shares them. */
+    private TrustManagerFactory trustManagers(Trust trust) {
+        return trustManagers.computeIfAbsent(trust, Trust::trustManagerFactory);
+    }
+
+    private static InetSocketAddress resolve(Endpoint endpoint) throws UnknownHostException {
+        // Resolved here, on the caller's thread: Netty's default resolver would block an event loop.
+        InetSocketAddress address = new InetSocketAddress(endpoint.host(), endpoint.port());
+        if (address.isUnresolved()) {
+            throw new UnknownHostException("Could not connect to " + endpoint + ": the host name " + endpoint.host()
+                    + " does not resolve.");
+        }
+        return address;
+    }
+
+    private static IOException tcpFailure(Endpoint endpoint, Duration timeout, Throwable cause) {
+        if (cause instanceof io.netty.channel.ConnectTimeoutException) {
+            return withCause(new SocketTimeoutException("TCP connect to " + endpoint + " did not finish within "
+                    + Durations.describe(timeout) + "."), cause);
+        }
+        if (cause instanceof ConnectException) {
+            return withCause(new ConnectException("Could not connect to " + endpoint + ": " + reason(cause) + "."), cause);
+        }
+        if (cause instanceof ClosedChannelException || cause instanceof RejectedExecutionException) {
+            return new IOException("Could not connect to " + endpoint + ": the channel was closed, most likely "
+                    + "because the backend was closed meanwhile.", cause);
+        }
+        return new IOException("Could not connect to " + endpoint + ": " + reason(cause) + ".", cause);
+    }
+
+    private static IOException handshakeFailure(Endpoint endpoint, Duration timeout, Throwable cause) {
+        Throwable failure = NettyConnection.unwrap(cause);
+        if (failure instanceof SslHandshakeTimeoutException) {
+            return withCause(new SocketTimeoutException("TLS handshake with " + endpoint + " did not finish within "
+                    + Durations.describe(timeout) + "."), failure);
+        }
+        if (failure instanceof SSLHandshakeException) {
+            return withCause(new SSLHandshakeException("TLS handshake with " + endpoint + " failed: "
+                    + reason(failure)), failure);
+        }
+        if (failure instanceof ClosedChannelException) {
+            return new SSLException("TLS handshake with " + endpoint + " failed: the connection closed before the "
+                    + "handshake completed.", failure);
+        }
+        return new SSLException("TLS handshake with " + endpoint + " failed: " + reason(failure), failure);
+    }
+
+    /**
+     * A failure's message without Netty's decorations: the native "syscall(..) failed: " prefix and the
+     * trailing ": /address" of its annotated connect exceptions.
+     */
+    static String reason(Throwable failure) {
+        String message = failure.getMessage();
+        if (message == null || message.isBlank()) {
+            return failure.getClass().getSimpleName();
+        }
+        String reason = message.replaceFirst("^\\w+\\(\\.\\.\\) failed: ", "");
+        return reason.replaceFirst(": (\\S*/[\\d.:\\[\\]a-fA-F]+)$", "");
+    }
+
+    static <T extends Throwable> T withCause(T exception, Throwable cause) {
+        exception.initCause(cause);
+        return exception;
+    }
+
+    /**
+     * Shuts down an own group (gracefully: quiet period 0, at most {@link #SHUTDOWN_TIMEOUT}), waiting for it
+     * when {@code await}; a given group is left running. Forgets the TLS contexts either way.
+     */
+    void shutdown(boolean await) {
+        contexts.clear();
+        trustManagers.clear();
+        if (!ownsGroup) {
+            return;
+        }
+        Future<?> terminated = group.shutdownGracefully(0, SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        if (!await) {
+            return;
+        }
+        try {
+            if (!terminated.await(SHUTDOWN_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS)) {
+                LOG.warn("The Netty APNs backend's event-loop threads did not stop within {}.",
+                        Durations.describe(SHUTDOWN_TIMEOUT.plusSeconds(1)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.debug("Interrupted while waiting for the event-loop threads to stop.", e);
+        }
+    }
+
+    /** How many TLS contexts are cached; for tests. */
+    int cachedContexts() {
+        return contexts.size();
+    }
+
+    /** {@code epoll} or {@code nio}, with {@code (given group)} for a user's group; for tests and logs. */
+    String transport() {
+        return transport;
+    }
+
+    /** The TLS implementation: {@code OPENSSL} or {@code JDK}; for tests and logs. */
+    String tlsProvider() {
+        return sslProvider.name();
+    }
+
+    /** The event-loop group's threads (for an own group) ; for tests. */
+    int eventLoopThreads() {
+        int count = 0;
+        for (EventExecutor ignored : group) {
+            count++;
+        }
+        return count;
+    }
+
+    String describe() {
+        return transport + " transport, " + eventLoopThreads() + " event loops, " + sslProvider + " TLS";
+    }
+
+    /** TLS contexts are cached per identity and trust; certificates compare by digest. */
+    private record ContextKey(Certificate certificate, Trust trust) {
+    }
+}
