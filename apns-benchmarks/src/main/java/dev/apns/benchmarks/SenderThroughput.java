@@ -41,14 +41,14 @@ public final class SenderThroughput {
              ApnsSession session = ApnsSession.builder().backend(backend).credentials(server.credentials())
                      .gateway(server.gateway()).trust(server.trust()).build()) {
             SenderOptions options = SenderOptions.builder().connections(connections).maxPending(200_000)
-                    .sentinelEvery(100_000).build();
+                    .sentinelEvery(20_000).build();
             try (ApnsSender sender = session.sender(server.credentials(), options)) {
                 run(sender, notifications, warmup, false);
                 double rate = run(sender, notifications, count, true);
                 SenderMetrics metrics = sender.metrics();
                 System.out.printf("%s, %d connection(s): %,d notifications, %,.0f notifications/s; accepted %,d, "
-                                + "rejected %d, unsent %d, resent %d, reconnects %d%n", backend, connections, count, rate,
-                        metrics.accepted(), metrics.rejectedTotal(), metrics.unsent(), metrics.resent(), metrics.reconnects());
+                                + "rejected %d, unsent %d, resent %d (duplicates possible %d), reconnects %d%n", backend, connections, count, rate,
+                        metrics.accepted(), metrics.rejectedTotal(), metrics.unsent(), metrics.resent(), metrics.duplicatesPossible(), metrics.reconnects());
             }
         }
     }

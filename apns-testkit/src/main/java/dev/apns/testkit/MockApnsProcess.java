@@ -37,11 +37,19 @@ public final class MockApnsProcess implements AutoCloseable {
         this.credentials = Credentials.fromPem(clientPem);
     }
 
-    /** Starts a server that counts but does not record what it accepts (for long runs). */
+    /**
+     * Starts a server that counts but does not record what it accepts (for long runs). The system property
+     * {@code apns.mock.jvmArgs} adds options to its JVM (for example a profiler's).
+     */
     public static MockApnsProcess start() throws IOException {
         Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-        Process process = new ProcessBuilder(List.of(java.toString(), "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                MockApnsMain.class.getName(), "--no-record"))
+        List<String> command = new java.util.ArrayList<>(List.of(java.toString(), "-Xmx1g"));
+        String extra = System.getProperty("apns.mock.jvmArgs", "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), MockApnsMain.class.getName(), "--no-record"));
+        Process process = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         Endpoint gateway = null;
