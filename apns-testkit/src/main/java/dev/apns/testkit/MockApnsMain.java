@@ -72,15 +72,8 @@ public final class MockApnsMain {
         try (MockApnsServer server = started) {
             Thread hook = new Thread(server::close, "mock-apns-main-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            out.println("gateway=" + server.gateway());
-            out.println("feedback=" + server.feedback());
-            out.println("authority-pem:");
-            out.print(server.authorityPem());
-            out.println("client-pem:");
-            out.print(client.combinedPem());
-            out.println("ready");
-            out.flush();
-            waitForEndOfInput(in, err);
+            announce(server, client, out);
+            awaitEndOfInput(in, err);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
@@ -108,7 +101,27 @@ public final class MockApnsMain {
         return port;
     }
 
-    private static void waitForEndOfInput(InputStream in, PrintStream err) {
+    /**
+     * Prints, then flushes, the lines described above: the endpoints, the authority's PEM, the client's chain
+     * and key as PEM, then {@code ready}. For other programs that run a {@link MockApnsServer} in the
+     * foreground and want the same output (the {@code apns mock} command).
+     */
+    public static void announce(MockApnsServer server, IssuedCertificate client, PrintStream out) {
+        out.println("gateway=" + server.gateway());
+        out.println("feedback=" + server.feedback());
+        out.println("authority-pem:");
+        out.print(server.authorityPem());
+        out.println("client-pem:");
+        out.print(client.combinedPem());
+        out.println("ready");
+        out.flush();
+    }
+
+    /**
+     * Blocks until {@code in} reaches its end; input is ignored. A read failure is reported on {@code err} and
+     * ends the wait too.
+     */
+    public static void awaitEndOfInput(InputStream in, PrintStream err) {
         byte[] sink = new byte[256];
         try {
             while (in.read(sink) >= 0) {
