@@ -175,12 +175,14 @@ public final class SessionEngine {
         } catch (CredentialsException expired) {
             return DeliveryError.ofCause("Could not connect to " + key.endpoint() + ": " + expired.getMessage(), failure);
         }
+        String what = failure.getMessage() != null && failure.getMessage().contains(key.endpoint().toString())
+                ? failure.getMessage()
+                : "Could not connect to " + key.endpoint() + ": " + failure.getMessage();
         String hint = failure instanceof SSLException
                 ? " The TLS handshake failed: check that the server trusts the certificate '" + credentials.subject()
                 + "' and that the server's certificate is trusted by this session's Trust."
                 : "";
-        return DeliveryError.ofCause("Could not connect to " + key.endpoint() + ": " + failure.getMessage() + "." + hint,
-                failure);
+        return DeliveryError.ofCause(what + (what.endsWith(".") ? "" : ".") + hint, failure);
     }
 
     /**
@@ -217,6 +219,8 @@ public final class SessionEngine {
     }
 
     static ConnectionFailedException connectFailure(Endpoint endpoint, IOException e) {
-        return new ConnectionFailedException("Could not connect to " + endpoint + ": " + e.getMessage(), e);
+        String detail = e.getMessage();
+        return new ConnectionFailedException(detail != null && detail.contains(endpoint.toString()) ? detail
+                : "Could not connect to " + endpoint + ": " + detail, e);
     }
 }

@@ -77,14 +77,7 @@ public final class MockApnsMain {
         try (MockApnsServer server = started) {
             Thread hook = new Thread(server::close, "mock-apns-main-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            out.println("gateway=" + server.gateway());
-            out.println("feedback=" + server.feedback());
-            out.println("authority-pem:");
-            out.print(server.authorityPem());
-            out.println("client-pem:");
-            out.print(client.combinedPem());
-            out.println("ready");
-            out.flush();
+            announce(server, client, out);
             serveCommands(server, in, out, err);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -113,7 +106,27 @@ public final class MockApnsMain {
         return port;
     }
 
-    private static void serveCommands(MockApnsServer server, InputStream in, PrintStream out, PrintStream err) {
+    /**
+     * Prints, then flushes, the lines described above: the endpoints, the authority's PEM, the client's chain
+     * and key as PEM, then {@code ready}. For other programs that run a {@link MockApnsServer} in the
+     * foreground and want the same output (the {@code apns mock} command).
+     */
+    public static void announce(MockApnsServer server, IssuedCertificate client, PrintStream out) {
+        out.println("gateway=" + server.gateway());
+        out.println("feedback=" + server.feedback());
+        out.println("authority-pem:");
+        out.print(server.authorityPem());
+        out.println("client-pem:");
+        out.print(client.combinedPem());
+        out.println("ready");
+        out.flush();
+    }
+
+    /**
+     * Answers the commands described above, line by line, until {@code in} reaches its end. A read failure
+     * is reported on {@code err} and ends it too.
+     */
+    public static void serveCommands(MockApnsServer server, InputStream in, PrintStream out, PrintStream err) {
         java.io.BufferedReader lines = new java.io.BufferedReader(
                 new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
         try {

@@ -1,0 +1,135 @@
+package dev.apns.cli;
+
+import dev.apns.DeviceToken;
+import dev.apns.InvalidTokenException;
+
+import java.io.BufferedReader;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The device tokens of a {@code push}: those of the {@code --token} flags, then those of the
+ * {@code --tokens-file} (or standard input for {@code -}), one a line, blank lines and lines starting with
+ * {@code #} skipped. The file is read a batch at a time, so memory stays flat however long it is. A line
+ * that is not a hex token ends the reading with a one-line report naming the file and the line number.
+ * Not thread-safe; close it to close the file.
+ */
+final class TokenSource implements Closeable {
+    static final String STDIN = "-";
+
+    private final List<DeviceToken> flagTokens;
+    private final String fileName;
+    private final BufferedReader reader;
+    private int flagIndex;
+    private long lineNumber;
+    private boolean ended;
+
+    private TokenSource(List<DeviceToken> flagTokens, String fileName, BufferedReader reader) {
+        this.flagTokens = List.copyOf(flagTokens);
+        this.fileName = fileName;
+        this.reader = reader;
+        this.ended = reader == null;
+    }
+
+    /**
+     * Tokens from the flags and the file ({@code null}: none; {@code "-"}: {@code stdin}).
+     *
+     * @throws CliException exit code 3 when the file cannot be opened
+     */
+    static TokenSource open(List<DeviceToken> flagTokens, String file, InputStream stdin) {
+        if (file == null) {
+            return new TokenSource(flagTokens, null, null);
+        }
+        if (STDIN.equals(file)) {
+            return new TokenSource(flagTokens, file, new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8)));
+        }
+        Path path = Path.of(file);
+        InputFiles.requireReadable("--tokens-file", path);
+        try {
+            return new TokenSource(flagTokens, file, Files.newBufferedReader(path, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw CliException.badInput("--tokens-file " + file + ": cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads a whole tokens file once, checking every line, and counts its tokens, so that a bad line is found
+     * before anything is sent and the progress bar knows the total. Memory stays flat.
+     *
+     * @throws CliException exit code 3 naming the first bad line
+     */
+    static long countFile(String file) {
+        long count = 0;
+        try (TokenSource source = open(List.of(), file, InputStream.nullInputStream())) {
+            List<DeviceToken> batch;
+            while (!(batch = source.next(10_000)).isEmpty()) {
+                count += batch.size();
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Up to {@code max} more tokens; empty when all have been read.
+     *
+     * @throws CliException exit code 3 for a line that is not a hex token, or a file that fails while read
+     */
+    List<DeviceToken> next(int max) {
+        List<DeviceToken> batch = new ArrayList<>(Math.min(max, 1024));
+        while (batch.size() < max && flagIndex < flagTokens.size()) {
+            batch.add(flagTokens.get(flagIndex++));
+        }
+        while (batch.size() < max && !ended) {
+            String line = readLine();
+            if (line == null) {
+                ended = true;
+                break;
+            }
+            lineNumber++;
+            String text = line.strip();
+            if (text.isEmpty() || text.startsWith("#")) {
+                continue;
+            }
+            try {
+                batch.add(DeviceToken.fromHex(text));
+            } catch (InvalidTokenException e) {
+                throw CliException.badInput(describeFile() + " line " + lineNumber + ": " + e.getMessage(), e);
+            }
+        }
+        return batch;
+    }
+
+    /** The file as reports name it. */
+    String describeFile() {
+        return "--tokens-file " + (STDIN.equals(fileName) ? "- (standard input)" : fileName);
+    }
+
+    private String readLine() {
+        try {
+            return reader.readLine();
+        } catch (IOException e) {
+            throw CliException.badInput(describeFile() + ": reading failed after line " + lineNumber + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (reader == null || STDIN.equals(fileName)) {
+            return;
+        }
+        try {
+            reader.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Closing " + describeFile() + " failed.", e);
+        }
+    }
+}
