@@ -93,7 +93,7 @@ class PushCommandTest {
 
         assertThat(run.err()).isEmpty();
         assertThat(run.exitCode()).isEqualTo(0);
-        assertThat(run.out()).startsWith("Sent 2 notifications to " + server.gateway() + " through the blocking backend")
+        assertThat(run.out()).startsWith("Sent 2 notifications to " + server.gateway() + " through the netty backend")
                 .contains("  accepted  2\n  rejected  0\n  unsent    0\n");
         List<ReceivedNotification> received = server.accepted();
         assertThat(received).hasSize(2);
@@ -227,7 +227,7 @@ class PushCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(3);
         assertThat(run.errLines()).containsExactly("apns: --backend carrier-pigeon: no backend of that name is on the "
-                + "class path; found: blocking.");
+                + "class path; found: blocking, conscrypt, netty.");
     }
 
     @Test
