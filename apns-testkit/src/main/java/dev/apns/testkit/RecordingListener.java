@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A {@link Connection.Listener} for transport tests: it keeps the bytes a connection delivers, the order of
  * events ({@code "data"}, then {@code "closed:LOCAL"}, {@code "closed:PEER"} or {@code "closed:ERROR"}),
- * every {@code onClosed} call and the thread it ran on, and it notes every breach of the listener contract
+ * every {@code onClosed} call, the threads {@code onData} and {@code onClosed} ran on, and it notes every breach of the listener contract
  * it can see: overlapping calls, {@code onData} after {@code onClosed}, a second {@code onClosed}
  * ({@link #violations()}).
  *
@@ -32,6 +32,7 @@ public class RecordingListener implements Connection.Listener {
     private final AtomicInteger callsInProgress = new AtomicInteger();
     private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
     private volatile String closingThread;
+    private volatile String dataThread;
 
     /** A listener that has recorded nothing yet. */
     public RecordingListener() {
@@ -44,6 +45,7 @@ public class RecordingListener implements Connection.Listener {
             if (closed.isDone()) {
                 violations.add("onData was called after onClosed.");
             }
+            dataThread = Thread.currentThread().getName();
             byte[] copy = new byte[bytes.remaining()];
             bytes.get(copy);
             synchronized (this) {
@@ -130,6 +132,14 @@ public class RecordingListener implements Connection.Listener {
     /** The name of the thread {@code onClosed} ran on, or null before it ran. */
     public String closingThread() {
         return closingThread;
+    }
+
+    /**
+     * The name of the thread the latest {@code onData} ran on, or null before any data arrived; a test of a
+     * backend that delivers on its own threads (an event loop, a reader) checks their names with it.
+     */
+    public String dataThread() {
+        return dataThread;
     }
 
     /** Every breach of the listener contract seen so far, as sentences; empty when there was none. */

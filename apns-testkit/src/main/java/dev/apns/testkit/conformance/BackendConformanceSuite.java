@@ -1278,9 +1278,14 @@ public abstract class BackendConformanceSuite {
             server.feedbackSplitWrites(7);
 
             try (Feedback feedback = session(builder()).feedback()) {
-                assertThat(feedback.readAll()).extracting(FeedbackEntry::token).containsExactlyElementsOf(tokens);
+                List<FeedbackEntry> entries = feedback.readAll();
+                assertThat(entries).extracting(FeedbackEntry::token).containsExactlyElementsOf(tokens);
+                assertThat(entries).extracting(FeedbackEntry::time).containsExactly(
+                        Instant.ofEpochSecond(1_700_000_000L), Instant.ofEpochSecond(0xF0000000L),
+                        Instant.ofEpochSecond(5));
                 assertThat(feedback.failure()).isEmpty();
             }
+            assertThat(server.feedbackConnectionsAccepted()).isEqualTo(1);
         }
 
         @Test
