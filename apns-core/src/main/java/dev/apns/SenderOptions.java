@@ -15,13 +15,16 @@ import java.util.Objects;
  *     continuous load a quiet period cannot tell a slow server from a silent one. A quiet period counts a
  *     notification accepted when no error response came within it after its write.
  * @param sentinelEvery with a sentinel confirmation, the most notifications written between two sentinels
- * @param maxWrites how many times one notification may be written before it ends unsent (default 5)
+ * @param maxBlindResends how many times one notification may be resent without knowing whether the server
+ *     had it (its connection died without an error response, or an error response named no notification in
+ *     flight) before it ends unsent (default 5). Resends after an error response that names a notification
+ *     are exact and do not count.
  * @param reconnectBackoff the first wait before reconnecting after a failure; doubles, with jitter, up to
  *     {@code maxReconnectBackoff}
  * @param maxReconnectBackoff the longest wait between reconnects (default 30 s)
  */
 public record SenderOptions(int connections, int maxPending, Duration submitTimeout, Confirmation confirmation,
-                            int sentinelEvery, int maxWrites, Duration reconnectBackoff, Duration maxReconnectBackoff) {
+                            int sentinelEvery, int maxBlindResends, Duration reconnectBackoff, Duration maxReconnectBackoff) {
     public SenderOptions {
         if (connections < 1) {
             throw new IllegalArgumentException("connections must be at least 1, was " + connections + ".");
@@ -32,8 +35,8 @@ public record SenderOptions(int connections, int maxPending, Duration submitTime
         if (sentinelEvery < 1) {
             throw new IllegalArgumentException("sentinelEvery must be at least 1, was " + sentinelEvery + ".");
         }
-        if (maxWrites < 1) {
-            throw new IllegalArgumentException("maxWrites must be at least 1, was " + maxWrites + ".");
+        if (maxBlindResends < 1) {
+            throw new IllegalArgumentException("maxBlindResends must be at least 1, was " + maxBlindResends + ".");
         }
         Objects.requireNonNull(submitTimeout, "submitTimeout");
         Objects.requireNonNull(confirmation, "confirmation");
@@ -61,7 +64,7 @@ public record SenderOptions(int connections, int maxPending, Duration submitTime
         private Duration submitTimeout = Duration.ofSeconds(10);
         private Confirmation confirmation = Confirmation.sentinel(Duration.ofSeconds(5));
         private int sentinelEvery = 10_000;
-        private int maxWrites = 5;
+        private int maxBlindResends = 5;
         private Duration reconnectBackoff = Duration.ofMillis(100);
         private Duration maxReconnectBackoff = Duration.ofSeconds(30);
 
@@ -93,8 +96,8 @@ public record SenderOptions(int connections, int maxPending, Duration submitTime
             return this;
         }
 
-        public Builder maxWrites(int maxWrites) {
-            this.maxWrites = maxWrites;
+        public Builder maxBlindResends(int maxBlindResends) {
+            this.maxBlindResends = maxBlindResends;
             return this;
         }
 
@@ -106,7 +109,7 @@ public record SenderOptions(int connections, int maxPending, Duration submitTime
 
         /** The options; invalid values are refused here with a sentence naming them. */
         public SenderOptions build() {
-            return new SenderOptions(connections, maxPending, submitTimeout, confirmation, sentinelEvery, maxWrites,
+            return new SenderOptions(connections, maxPending, submitTimeout, confirmation, sentinelEvery, maxBlindResends,
                     reconnectBackoff, maxReconnectBackoff);
         }
     }

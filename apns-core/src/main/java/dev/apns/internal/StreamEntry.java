@@ -17,6 +17,8 @@ final class StreamEntry {
     long identifier;
     long writtenAtNanos;
     int writes;
+    /** Times resent without knowing whether the server had it (connection death, unattributable answer). */
+    int blindResends;
 
     private volatile int finished;
 

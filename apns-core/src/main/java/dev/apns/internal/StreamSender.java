@@ -244,8 +244,11 @@ final class StreamSender implements ApnsSender {
         return drained;
     }
 
-    /** Puts entries back at the front, keeping their order, for a new connection to write first. */
-    void requeueFront(List<StreamEntry> entries) {
+    /**
+     * Puts entries back at the front, keeping their order, for a new connection to write first. With
+     * {@code blind}, the server may or may not have had them; an entry resent blindly too often ends unsent.
+     */
+    void requeueFront(List<StreamEntry> entries, boolean blind) {
         if (entries.isEmpty()) {
             return;
         }
@@ -254,7 +257,7 @@ final class StreamSender implements ApnsSender {
         try {
             for (int i = entries.size() - 1; i >= 0; i--) {
                 StreamEntry entry = entries.get(i);
-                if (entry.writes >= options.maxWrites()) {
+                if (blind && ++entry.blindResends > options.maxBlindResends()) {
                     giveUp.add(entry);
                 } else {
                     resends.addFirst(entry);
@@ -266,8 +269,8 @@ final class StreamSender implements ApnsSender {
             lock.unlock();
         }
         for (StreamEntry entry : giveUp) {
-            finishUnsent(entry, new NotDeliveredException("Written " + entry.writes + " times without an outcome "
-                    + "(the connections kept dying); given up.", null, null));
+            finishUnsent(entry, new NotDeliveredException("Resent " + options.maxBlindResends() + " times after "
+                    + "connections ended without saying what became of it; given up.", null, null));
         }
     }
 

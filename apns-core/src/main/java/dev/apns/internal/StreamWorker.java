@@ -208,7 +208,7 @@ final class StreamWorker implements Runnable {
                     expiry != NotificationEncoder.NO_EXPIRY, priority != NotificationEncoder.NO_PRIORITY);
             if (buffer.remaining() < size && !flush(c)) {
                 // The connection failed; the entries not yet in the window go back to the queue.
-                sender.requeueFront(entries.subList(entries.indexOf(entry), entries.size()));
+                sender.requeueFront(entries.subList(entries.indexOf(entry), entries.size()), false);
                 return;
             }
             if (buffer.capacity() < size) {
@@ -307,6 +307,7 @@ final class StreamWorker implements Runnable {
         String endpoint = sender.key.endpoint().toString();
         List<StreamEntry> resend = new ArrayList<>();
         boolean healthy = response != null;
+        boolean blind = response == null;
         if (response != null && sentinelIdentifier >= 0 && response.identifier() == sentinelIdentifier) {
             entries.forEach(sender::finishAccepted);
         } else if (entries.isEmpty()) {
@@ -338,15 +339,18 @@ final class StreamWorker implements Runnable {
             }
             if (response == null) {
                 sender.duplicatesPossible.add(resend.size());
-            } else if (outcome.accepted().length == 0 && outcome.rejected() < 0 && error != null) {
-                LOG.warn("{}", error.description());
+            } else if (AttemptOutcome.positionOf(response.identifier(), entries.get(0).identifier, entries.size()) < 0) {
+                blind = true;
+                if (error != null) {
+                    LOG.warn("{}", error.description());
+                }
             }
             if (outcome.madeProgress()) {
                 progressOnConnection = true;
             }
         }
         sentinelIdentifier = -1;
-        sender.requeueFront(resend);
+        sender.requeueFront(resend, blind);
         Throwable cause = failure != null ? failure : causeOf(c.closeReason());
         if (response == null && cause != null && SessionEngine.isPermanent(cause)) {
             sender.failPermanently(cause);
