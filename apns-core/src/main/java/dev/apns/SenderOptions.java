@@ -63,7 +63,7 @@ public record SenderOptions(int connections, int maxPending, Duration submitTime
         private int maxPending = 100_000;
         private Duration submitTimeout = Duration.ofSeconds(10);
         private Confirmation confirmation = Confirmation.sentinel(Duration.ofSeconds(5));
-        private int sentinelEvery = 10_000;
+        private int sentinelEvery = 50_000;
         private int maxBlindResends = 5;
         private Duration reconnectBackoff = Duration.ofMillis(100);
         private Duration maxReconnectBackoff = Duration.ofSeconds(30);

@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.LongAdder;
  * mock APNs server in another JVM, over TLS on 127.0.0.1, with a realistic payload shared by all
  * notifications. Also prints the heap in use at each tenth of the run, to show it stays flat.
  *
- * <p>Arguments: {@code [backend=blocking] [connections=1] [notifications=1000000] [warmup=200000]}.
+ * <p>Arguments: {@code [backend=blocking] [connections=1] [notifications=1000000] [warmup=200000]
+ * [sentinelEvery=50000]}.
  */
 public final class SenderThroughput {
     private SenderThroughput() {
@@ -32,6 +33,7 @@ public final class SenderThroughput {
         int connections = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         long count = args.length > 2 ? Long.parseLong(args[2]) : 1_000_000L;
         long warmup = args.length > 3 ? Long.parseLong(args[3]) : 200_000L;
+        int sentinelEvery = args.length > 4 ? Integer.parseInt(args[4]) : 50_000;
         Payload payload = Payload.ofJson(Payloads.realistic());
         Notification[] notifications = new Notification[10_000];
         for (int i = 0; i < notifications.length; i++) {
@@ -41,7 +43,7 @@ public final class SenderThroughput {
              ApnsSession session = ApnsSession.builder().backend(backend).credentials(server.credentials())
                      .gateway(server.gateway()).trust(server.trust()).build()) {
             SenderOptions options = SenderOptions.builder().connections(connections).maxPending(200_000)
-                    .sentinelEvery(20_000).build();
+                    .sentinelEvery(sentinelEvery).build();
             try (ApnsSender sender = session.sender(server.credentials(), options)) {
                 run(sender, notifications, warmup, false);
                 double rate = run(sender, notifications, count, true);
