@@ -111,28 +111,34 @@ class SendingSamplesTest {
 
     @Test
     void aResultSaysWhatToDoWithEveryToken() {
+        String contentFault = "cc".repeat(32);
+        String after = "22".repeat(32);
         apns.server().rejectToken(DeviceToken.fromHex(BAD), Status.of(8));
-        Message message = Message.builder().alert("hi").hexTokens(List.of(GOOD, BAD)).build();
+        apns.server().rejectToken(DeviceToken.fromHex(contentFault), Status.of(7));
+        Message message = Message.builder().alert("hi").hexTokens(List.of(GOOD, BAD, contentFault, after)).build();
         List<String> actions = new ArrayList<>();
 
         try (ApnsSession session = sessionAgainstTheMock()) {
             // tag::sending-result[]
             Result result = session.send(message);
-            for (Rejection rejection : result.rejections()) {
-                if (rejection.status().category() == Status.Category.TOKEN) {
-                    actions.add("forget " + rejection.token().toHex());    // the token will never work again
-                } else {
-                    actions.add("fix the content: " + rejection.explanation());
-                }
+            for (Rejection rejection : result.rejections()) {             // the token's fault: status 2, 5 or 8
+                actions.add("forget " + rejection.token().toHex());       // it will never work again
             }
-            Optional<Message> retry = result.retry();                       // same payload, the tokens left over
-            retry.ifPresent(later -> actions.add("store for later: " + later.toJson()));
-            for (DeliveryError error : result.errors()) {                   // why they were left over
+            result.retry().ifPresent(later ->                             // neither accepted nor rejected
+                    actions.add("store for later: " + later.toJson()));   // same payload, the tokens left over
+            for (DeliveryError error : result.errors()) {                 // why they were handed back
                 actions.add("error: " + error.description());
             }
             // end::sending-result[]
+            assertThat(result.accepted()).containsExactly(DeviceToken.fromHex(GOOD));
+            assertThat(result.retry()).hasValueSatisfying(retry -> assertThat(retry.tokens())
+                    .containsExactly(DeviceToken.fromHex(contentFault), DeviceToken.fromHex(after)));
+            assertThat(result.errors()).singleElement()
+                    .satisfies(error -> assertThat(error.status()).contains(Status.of(7)));
         }
-        assertThat(actions).containsExactly("forget " + BAD);
+        assertThat(actions).hasSize(3).startsWith("forget " + BAD);
+        assertThat(actions.get(1)).startsWith("store for later: ");
+        assertThat(actions.get(2)).startsWith("error: ");
     }
 
     @Test
