@@ -18,11 +18,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,8 +51,24 @@ class GettingStartedSamplesTest {
         apns.server().rejectToken(DeviceToken.fromHex(bad), Status.of(8));
         Instant since = Instant.parse("2026-01-01T00:00:00Z");
         apns.server().addFeedback(new FeedbackEntry(DeviceToken.fromHex(good), since));
-        List<String> lines = new ArrayList<>();
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream standardOut = System.out;
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            sendAndRead(p12File, pemText, tokens, password);
+        } finally {
+            System.setOut(standardOut);
+        }
 
+        List<String> lines = printed.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines.get(0)).contains("com.example.app").doesNotContain("PRIVATE KEY");
+        assertThat(lines.subList(1, lines.size())).containsExactly(
+                "1 accepted",
+                "The server rejected token " + DeviceToken.fromHex(bad) + ": Invalid token (8).",
+                "uninstalled since " + since + ": " + good);
+    }
+
+    private static void sendAndRead(Path p12File, String pemText, List<String> tokens, char[] password) {
         // tag::gs-credentials[]
         Credentials credentials = Credentials.fromPkcs12(p12File, password);  // a .p12 exported from Keychain Access
         Credentials samePair = Credentials.fromPem(pemText);                  // or PEM text, e.g. from a database
@@ -78,27 +96,22 @@ class GettingStartedSamplesTest {
                     .build();
             Result result = session.send(message);   // blocks until every token is accepted, rejected or handed back
 
-            lines.add(result.accepted().size() + " accepted");
+            System.out.println(result.accepted().size() + " accepted");
             for (Rejection rejection : result.rejections()) {
-                lines.add(rejection.explanation());
+                System.out.println(rejection.explanation());
             }
             if (result.needsRetry()) {
-                lines.add("send again later: " + result.retry().orElseThrow().tokens().size() + " tokens, because " + result.errors());
+                System.out.println("send again later: " + result.retry().orElseThrow().tokens().size() + " tokens, because " + result.errors());
             }
             // end::gs-send[]
 
             // tag::gs-feedback[]
             try (Feedback feedback = session.feedback()) {
                 for (FeedbackEntry entry : feedback) {
-                    lines.add("uninstalled since " + entry.time() + ": " + entry.token().toHex());
+                    System.out.println("uninstalled since " + entry.time() + ": " + entry.token().toHex());
                 }
             }
             // end::gs-feedback[]
         }
-
-        assertThat(lines).containsExactly(
-                "1 accepted",
-                "The server rejected token " + DeviceToken.fromHex(bad) + ": Invalid token (8).",
-                "uninstalled since " + since + ": " + good);
     }
 }

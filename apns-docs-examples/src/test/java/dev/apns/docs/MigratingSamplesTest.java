@@ -66,7 +66,7 @@ class MigratingSamplesTest {
         String payload = "{\"aps\":{\"alert\":\"Hello\"}}";                           // was APNS.newPayload()...build()
         Result result = service.send(Message.builder().token(token).rawPayload(payload).build());   // was push(token, payload)
 
-        Map<String, Instant> inactive = new HashMap<>();                    // was getInactiveDevices()
+        Map<String, Instant> inactive = new HashMap<>();                              // was getInactiveDevices()
         try (Feedback feedback = service.feedback()) {
             feedback.forEach(entry -> inactive.put(entry.token().toHex(), entry.time()));
         }
