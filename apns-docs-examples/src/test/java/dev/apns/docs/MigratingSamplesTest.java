@@ -1,5 +1,7 @@
 package dev.apns.docs;
 
+import com.notnoop.apns.APNS;
+import com.notnoop.apns.ApnsService;
 import dev.apns.ApnsSender;
 import dev.apns.ApnsSession;
 import dev.apns.Credentials;
@@ -25,11 +27,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+
+import javax.net.ssl.SSLContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,6 +48,40 @@ class MigratingSamplesTest {
 
     private static final String TOKEN = "11".repeat(32);
     private static final String BAD = "bb".repeat(32);
+
+    @Test
+    void javaApnsCodeAsItWasPushesAndReadsInactiveDevices() throws Exception {
+        String token = TOKEN;
+        Instant since = Instant.parse("2026-01-01T00:00:00Z");
+        apns.server().addFeedback(new FeedbackEntry(DeviceToken.fromHex(TOKEN), since));
+        // java-apns's withCert(...) trusts only the JDK's authorities; the mock's authority comes in here.
+        SSLContext sslContext = SSLContext.getInstance("TLS");
+        sslContext.init(client.credentials().keyManagerFactory().getKeyManagers(),
+                Trust.fromPem(apns.server().authorityPem()).trustManagerFactory().getTrustManagers(), null);
+
+        // tag::java-apns-before[]
+        ApnsService service = APNS.newService()
+                .withSSLContext(sslContext)        // made from apns.p12 and its password
+                .withSandboxDestination()
+                // end::java-apns-before[]
+                .withGatewayDestination(apns.server().gateway().host(), apns.server().gateway().port())
+                .withFeedbackDestination(apns.server().feedback().host(), apns.server().feedback().port())
+                // tag::java-apns-before[]
+                .build();
+        service.push(token, APNS.newPayload().alertBody("Hello").build());
+        Map<String, Date> inactive = service.getInactiveDevices();
+        // end::java-apns-before[]
+        service.stop();
+
+        assertThat(apns.server().awaitAccepted(1, Duration.ofSeconds(5))).isTrue();
+        assertThat(apns.server().accepted().get(0).token().toHex()).isEqualTo(TOKEN);
+        assertThat(new String(apns.server().accepted().get(0).payload(), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("\"alert\":\"Hello\"");
+        assertThat(inactive).hasSize(1);
+        Map.Entry<String, Date> entry = inactive.entrySet().iterator().next();
+        assertThat(entry.getKey()).isEqualToIgnoringCase(TOKEN);
+        assertThat(entry.getValue().toInstant()).isEqualTo(since);
+    }
 
     @Test
     void javaApnsStylePushAndInactiveDevices() throws IOException {
