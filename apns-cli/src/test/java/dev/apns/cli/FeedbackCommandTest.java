@@ -3,14 +3,13 @@ package dev.apns.cli;
 import dev.apns.DeviceToken;
 import dev.apns.FeedbackEntry;
 import dev.apns.testkit.IssuedCertificate;
+import dev.apns.testkit.MockApnsExtension;
 import dev.apns.testkit.MockApnsServer;
-import dev.apns.testkit.TestCertificates;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -24,30 +23,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** {@code apns feedback} in process, over real TLS against the testkit's mock APNs server. */
 @Timeout(20)
 class FeedbackCommandTest {
-    private static TestCertificates pki;
-    private static IssuedCertificate client;
-    private static MockApnsServer server;
+    @RegisterExtension
+    static final MockApnsExtension apns = new MockApnsExtension();
+
+    private static final IssuedCertificate client = apns.certificates().client("com.example.cli");
 
     @TempDir
     Path directory;
 
     private List<String> credentials;
 
-    @BeforeAll
-    static void startServer() {
-        pki = TestCertificates.create();
-        client = pki.client("com.example.cli");
-        server = MockApnsServer.builder(pki).start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    /** The extension's server, started once for the class and reset before each test. */
+    private MockApnsServer server;
 
     @BeforeEach
     void resetServer() {
-        server.reset();
+        server = apns.server();
         server.addFeedback(new FeedbackEntry(DeviceToken.fromHex(token(1)), Instant.parse("2026-01-02T03:04:05Z")),
                 new FeedbackEntry(DeviceToken.fromHex(token(2)), Instant.parse("2026-02-03T04:05:06Z")));
         credentials = Fixtures.pemCredentials(directory, server, client);

@@ -3,15 +3,14 @@ package dev.apns.cli;
 import dev.apns.DeviceToken;
 import dev.apns.Status;
 import dev.apns.testkit.IssuedCertificate;
+import dev.apns.testkit.MockApnsExtension;
 import dev.apns.testkit.MockApnsServer;
 import dev.apns.testkit.ReceivedNotification;
-import dev.apns.testkit.TestCertificates;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
@@ -34,30 +33,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** {@code apns push} in process, over real TLS against the testkit's mock APNs server. */
 @Timeout(20)
 class PushCommandTest {
-    private static TestCertificates pki;
-    private static IssuedCertificate client;
-    private static MockApnsServer server;
+    @RegisterExtension
+    static final MockApnsExtension apns = new MockApnsExtension();
+
+    private static final IssuedCertificate client = apns.certificates().client("com.example.cli");
 
     @TempDir
     Path directory;
 
     private List<String> credentials;
 
-    @BeforeAll
-    static void startServer() {
-        pki = TestCertificates.create();
-        client = pki.client("com.example.cli");
-        server = MockApnsServer.builder(pki).start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    /** The extension's server, started once for the class and reset before each test. */
+    private MockApnsServer server;
 
     @BeforeEach
     void resetServer() {
-        server.reset();
+        server = apns.server();
         credentials = Fixtures.pemCredentials(directory, server, client);
     }
 

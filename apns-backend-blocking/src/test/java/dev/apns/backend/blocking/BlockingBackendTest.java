@@ -270,28 +270,6 @@ class BlockingBackendTest {
     }
 
     @Test
-    void listenerThatThrowsEndsTheConnectionWithThatError() throws Exception {
-        TlsTestServer server = tlsServer((socket, s) -> {
-            socket.getOutputStream().write(1);
-            s.awaitClose();
-        });
-        IllegalStateException bug = new IllegalStateException("A bug in the listener.");
-        RecordingListener listener = new RecordingListener() {
-            @Override
-            public void onData(ByteBuffer bytes) {
-                throw bug;
-            }
-        };
-
-        Connection connection = backend.connect(request(server.endpoint()), listener);
-
-        CloseReason reason = listener.awaitClosed(GENEROUS);
-        assertThat(reason.kind()).isEqualTo(CloseReason.Kind.ERROR);
-        assertThat(reason.cause()).containsSame(bug);
-        assertThat(connection.isOpen()).isFalse();
-    }
-
-    @Test
     void tlsContextIsBuiltOncePerCertificateAndTrust() throws Exception {
         TlsTestServer server = tlsServer((socket, s) -> s.awaitClose());
         ConnectRequest first = request(server.endpoint());

@@ -821,6 +821,31 @@ public abstract class BackendConformanceSuite {
             assertThat(awaitClosed(listener, "[pipe-11]").kind()).as("[pipe-11] how the connection ended")
                     .isEqualTo(CloseReason.Kind.LOCAL);
         }
+
+        @Test
+        @Timeout(10)
+        @DisplayName("[pipe-12] a listener that throws ends the connection with that exception as the cause")
+        void required_aListenerThatThrowsEndsTheConnectionWithThatError() throws Exception {
+            TlsTestServer talker = tlsServer((socket, s) -> {
+                socket.getOutputStream().write(1);
+                socket.getOutputStream().flush();
+                s.awaitClose();
+            });
+            IllegalStateException bug = new IllegalStateException("A bug in the listener.");
+            RecordingListener listener = track(new RecordingListener() {
+                @Override
+                public void onData(ByteBuffer bytes) {
+                    throw bug;
+                }
+            });
+
+            Connection connection = availableBackend().connect(request(talker.endpoint()), listener);
+
+            CloseReason reason = awaitClosed(listener, "[pipe-12]");
+            assertThat(reason.kind()).as("[pipe-12] how the connection ended").isEqualTo(CloseReason.Kind.ERROR);
+            assertThat(reason.cause()).as("[pipe-12] the cause").containsSame(bug);
+            assertThat(connection.isOpen()).as("[pipe-12] isOpen() afterwards").isFalse();
+        }
     }
 
     // ------------------------------------------------------------------------------------------------
