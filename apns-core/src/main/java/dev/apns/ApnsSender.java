@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * A long-lived, asynchronous sender for one (gateway, certificate): takes notifications as they come,
@@ -13,8 +14,13 @@ import java.util.concurrent.CompletableFuture;
  * notifications resent (at-least-once, counted in {@link SenderMetrics#duplicatesPossible()}).
  *
  * <p>Bounded: at most {@code maxPending} notifications are queued or in flight; a producer faster than the
- * network waits in {@link #submit} (up to the submit timeout) or is told no by {@link #offer}. Futures
- * complete on the sender's own threads; do not block in their callbacks. Thread-safe.
+ * network waits in {@link #submit} (up to the submit timeout) or is told no by {@link #offer}.
+ *
+ * <p>Each notification's outcome comes either as a future ({@link #submit(Notification)}) or to a listener
+ * ({@link #submit(Notification, Consumer)}). The listener form creates no object per notification beyond
+ * the SDK's own bookkeeping, and one listener can serve every notification: it is the form to use at
+ * hundreds of thousands of notifications a second. Futures complete, and listeners are called, on the
+ * sender's own threads; do not block in them. Thread-safe.
  */
 public interface ApnsSender extends AutoCloseable {
 
@@ -29,12 +35,32 @@ public interface ApnsSender extends AutoCloseable {
     CompletableFuture<Outcome> submit(Notification notification) throws InterruptedException;
 
     /**
+     * Queues a notification, waiting for room while the sender is full, at most the submit timeout; its
+     * outcome goes to {@code listener}, exactly once, on a sender thread. A listener that throws is logged
+     * at WARN and changes nothing.
+     *
+     * @throws SenderFullException when no room came within the submit timeout (the listener is not called)
+     * @throws IllegalStateException when the sender is shut down (the listener is not called)
+     * @throws InterruptedException when interrupted while waiting for room (the listener is not called)
+     */
+    void submit(Notification notification, Consumer<? super Outcome> listener) throws InterruptedException;
+
+    /**
      * Queues a notification only if there is room now.
      *
      * @return the future of its outcome, or empty when the sender is full
      * @throws IllegalStateException when the sender is shut down
      */
     Optional<CompletableFuture<Outcome>> offer(Notification notification);
+
+    /**
+     * Queues a notification only if there is room now; its outcome goes to {@code listener} as with
+     * {@link #submit(Notification, Consumer)}.
+     *
+     * @return true when queued; false when the sender is full (the listener is not called)
+     * @throws IllegalStateException when the sender is shut down
+     */
+    boolean offer(Notification notification, Consumer<? super Outcome> listener);
 
     /** The counters and gauges now. */
     SenderMetrics metrics();

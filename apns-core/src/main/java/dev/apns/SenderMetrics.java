@@ -11,7 +11,8 @@ import java.util.Map;
  * @param rejected notifications that ended rejected, by status code
  * @param unsent notifications that ended unsent
  * @param resent notifications written again after a rejection, a shutdown or a dead connection
- * @param duplicatesPossible notifications resent after a connection died with no error response: the
+ * @param duplicatesPossible notifications resent without knowing whether the server had them (a connection
+ *     that died with no error response, or an error response naming no notification in flight): the
  *     server may have had them already (at-least-once)
  * @param pending notifications queued or in flight now
  * @param inFlight notifications written and not yet confirmed now

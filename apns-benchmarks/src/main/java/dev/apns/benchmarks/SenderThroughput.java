@@ -14,7 +14,10 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * End-to-end throughput of the streaming {@link ApnsSender}: notifications per second from this JVM to the
@@ -22,7 +25,8 @@ import java.util.concurrent.atomic.LongAdder;
  * notifications. Also prints the heap in use at each tenth of the run, to show it stays flat.
  *
  * <p>Arguments: {@code [backend=blocking] [connections=1] [notifications=1000000] [warmup=200000]
- * [sentinelEvery=50000]}.
+ * [sentinelEvery=50000] [form=listener|future]}: {@code listener} submits with one shared outcome listener,
+ * {@code future} takes each notification's future and counts its outcome with {@code whenComplete}.
  */
 public final class SenderThroughput {
     private SenderThroughput() {
@@ -34,6 +38,7 @@ public final class SenderThroughput {
         long count = args.length > 2 ? Long.parseLong(args[2]) : 1_000_000L;
         long warmup = args.length > 3 ? Long.parseLong(args[3]) : 200_000L;
         int sentinelEvery = args.length > 4 ? Integer.parseInt(args[4]) : 50_000;
+        boolean futures = args.length > 5 && args[5].equals("future");
         Payload payload = Payload.ofJson(Payloads.realistic());
         Notification[] notifications = new Notification[10_000];
         for (int i = 0; i < notifications.length; i++) {
@@ -45,42 +50,57 @@ public final class SenderThroughput {
             SenderOptions options = SenderOptions.builder().connections(connections).maxPending(200_000)
                     .sentinelEvery(sentinelEvery).build();
             try (ApnsSender sender = session.sender(server.credentials(), options)) {
-                run(sender, notifications, warmup, false);
-                double rate = run(sender, notifications, count, true);
+                run(sender, notifications, warmup, futures, false);
+                double rate = run(sender, notifications, count, futures, true);
                 SenderMetrics metrics = sender.metrics();
-                System.out.printf("%s, %d connection(s): %,d notifications, %,.0f notifications/s; accepted %,d, "
-                                + "rejected %d, unsent %d, resent %d (duplicates possible %d), reconnects %d%n", backend, connections, count, rate,
+                System.out.printf("%s, %d connection(s), %s: %,d notifications, %,.0f notifications/s; accepted %,d, "
+                                + "rejected %d, unsent %d, resent %d (duplicates possible %d), reconnects %d%n", backend, connections, futures ? "futures" : "listener", count, rate,
                         metrics.accepted(), metrics.rejectedTotal(), metrics.unsent(), metrics.resent(), metrics.duplicatesPossible(), metrics.reconnects());
             }
         }
     }
 
-    private static double run(ApnsSender sender, Notification[] notifications, long count, boolean report)
+    private static double run(ApnsSender sender, Notification[] notifications, long count, boolean futures,
+            boolean report)
             throws InterruptedException {
         CountDownLatch done = new CountDownLatch(1);
-        LongAdder outcomes = new LongAdder();
+        AtomicLong outcomes = new AtomicLong();
         LongAdder notAccepted = new LongAdder();
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         long began = System.nanoTime();
         long tenth = Math.max(1, count / 10);
-        java.util.function.BiConsumer<Outcome, Throwable> onOutcome = (outcome, failure) -> {
-            if (failure != null || outcome.kind() != Outcome.Kind.ACCEPTED) {
+        Consumer<Outcome> listener = outcome -> {
+            if (outcome.kind() != Outcome.Kind.ACCEPTED) {
                 notAccepted.increment();
             }
-            outcomes.increment();
-            if (outcomes.sum() == count) {
+            if (outcomes.incrementAndGet() == count) {
                 done.countDown();
             }
         };
+        BiConsumer<Outcome, Throwable> onFuture = (outcome, failure) -> {
+            if (failure != null) {
+                notAccepted.increment();
+                if (outcomes.incrementAndGet() == count) {
+                    done.countDown();
+                }
+            } else {
+                listener.accept(outcome);
+            }
+        };
         for (long i = 0; i < count; i++) {
-            sender.submit(notifications[(int) (i % notifications.length)]).whenComplete(onOutcome);
+            Notification notification = notifications[(int) (i % notifications.length)];
+            if (futures) {
+                sender.submit(notification).whenComplete(onFuture);
+            } else {
+                sender.submit(notification, listener);
+            }
             if (report && (i + 1) % tenth == 0) {
                 System.out.printf("  submitted %,d: heap used %,d MiB%n", i + 1,
                         memory.getHeapMemoryUsage().getUsed() >> 20);
             }
         }
         if (!done.await(10, TimeUnit.MINUTES)) {
-            throw new IllegalStateException("Only " + outcomes.sum() + " of " + count + " outcomes arrived.");
+            throw new IllegalStateException("Only " + outcomes.get() + " of " + count + " outcomes arrived.");
         }
         double seconds = (System.nanoTime() - began) / 1e9;
         if (notAccepted.sum() > 0) {

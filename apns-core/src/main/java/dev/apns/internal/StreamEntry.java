@@ -3,17 +3,28 @@ package dev.apns.internal;
 import dev.apns.Notification;
 import dev.apns.Outcome;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.function.Consumer;
 
-/** One submitted notification on its way through a {@link StreamSender}. Written by one worker at a time. */
-final class StreamEntry {
+/**
+ * One submitted notification on its way through a {@link StreamSender}, and the future of its outcome
+ * when it was submitted without a listener (one object per notification instead of two: at a million
+ * notifications a second, what lives until confirmation is what the garbage collector copies). Written
+ * by one worker at a time.
+ */
+final class StreamEntry extends CompletableFuture<Outcome> {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamEntry.class);
     private static final AtomicIntegerFieldUpdater<StreamEntry> FINISHED =
             AtomicIntegerFieldUpdater.newUpdater(StreamEntry.class, "finished");
 
     final Notification notification;
-    final long sequence;
-    final CompletableFuture<Outcome> future = new CompletableFuture<>();
+    /** Told the outcome instead of completing this future; null for a future. */
+    private final Consumer<? super Outcome> listener;
+    long sequence;
     long identifier;
     long writtenAtNanos;
     int writes;
@@ -22,16 +33,31 @@ final class StreamEntry {
 
     private volatile int finished;
 
-    StreamEntry(Notification notification, long sequence) {
+    StreamEntry(Notification notification, Consumer<? super Outcome> listener) {
         this.notification = notification;
-        this.sequence = sequence;
+        this.listener = listener;
     }
 
     /**
      * Claims the right to give this entry its outcome: true once, for the first caller. The caller counts
-     * the outcome and then completes {@link #future}, so that whoever sees the future done sees the count.
+     * the outcome and then {@link #deliver delivers} it, so that whoever sees the outcome sees the count.
      */
     boolean claim() {
         return FINISHED.compareAndSet(this, 0, 1);
+    }
+
+    /** Completes the future, or tells the listener; a listener that throws is logged and changes nothing. */
+    void deliver(Outcome outcome) {
+        if (listener == null) {
+            complete(outcome);
+            return;
+        }
+        try {
+            listener.accept(outcome);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            LOG.warn("An outcome listener threw while told '{}'; the outcome stands.", outcome, e);
+        }
     }
 }

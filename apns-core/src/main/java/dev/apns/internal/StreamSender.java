@@ -15,9 +15,11 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,6 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * The {@link ApnsSender} behind {@code ApnsSession.sender(...)}: a bounded queue shared by one
@@ -84,25 +87,48 @@ final class StreamSender implements ApnsSender {
 
     @Override
     public CompletableFuture<Outcome> submit(Notification notification) throws InterruptedException {
-        requireRunning();
-        if (!permits.tryAcquire(options.submitTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
-            throw new SenderFullException("The sender for " + key.endpoint() + " stayed full (" + options.maxPending()
-                    + " notifications queued or in flight) for " + options.submitTimeout() + ".");
-        }
-        return enqueue(notification);
+        return submitEntry(new StreamEntry(Objects.requireNonNull(notification, "notification"), null));
+    }
+
+    @Override
+    public void submit(Notification notification, Consumer<? super Outcome> listener) throws InterruptedException {
+        submitEntry(new StreamEntry(Objects.requireNonNull(notification, "notification"),
+                Objects.requireNonNull(listener, "listener")));
     }
 
     @Override
     public Optional<CompletableFuture<Outcome>> offer(Notification notification) {
-        requireRunning();
-        if (!permits.tryAcquire()) {
-            return Optional.empty();
-        }
-        return Optional.of(enqueue(notification));
+        StreamEntry entry = new StreamEntry(Objects.requireNonNull(notification, "notification"), null);
+        return offerEntry(entry) ? Optional.of(entry) : Optional.empty();
     }
 
-    private CompletableFuture<Outcome> enqueue(Notification notification) {
-        StreamEntry entry = new StreamEntry(notification, sequence.incrementAndGet());
+    @Override
+    public boolean offer(Notification notification, Consumer<? super Outcome> listener) {
+        return offerEntry(new StreamEntry(Objects.requireNonNull(notification, "notification"),
+                Objects.requireNonNull(listener, "listener")));
+    }
+
+    private StreamEntry submitEntry(StreamEntry entry) throws InterruptedException {
+        requireRunning();
+        if (!permits.tryAcquire() && !permits.tryAcquire(options.submitTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
+            throw new SenderFullException("The sender for " + key.endpoint() + " stayed full (" + options.maxPending()
+                    + " notifications queued or in flight) for " + options.submitTimeout() + ".");
+        }
+        enqueue(entry);
+        return entry;
+    }
+
+    private boolean offerEntry(StreamEntry entry) {
+        requireRunning();
+        if (!permits.tryAcquire()) {
+            return false;
+        }
+        enqueue(entry);
+        return true;
+    }
+
+    private void enqueue(StreamEntry entry) {
+        entry.sequence = sequence.incrementAndGet();
         submitted.increment();
         boolean queued = state == State.RUNNING && permanentFailure == null;
         if (queued) {
@@ -121,7 +147,6 @@ final class StreamSender implements ApnsSender {
             finishUnsent(entry, failure != null ? failure
                     : new NotDeliveredException("The sender was shut down before this notification was sent.", null, null));
         }
-        return entry.future;
     }
 
     @Override
@@ -304,31 +329,49 @@ final class StreamSender implements ApnsSender {
     void finishAccepted(StreamEntry entry) {
         if (entry.claim()) {
             accepted.increment();
-            release();
-            entry.future.complete(Outcome.accepted(entry.notification));
+            release(1);
+            entry.deliver(Outcome.accepted(entry.notification));
+        }
+    }
+
+    /** {@link #finishAccepted} for many at once: one count and one release for all of them. */
+    void finishAccepted(Collection<StreamEntry> entries) {
+        List<StreamEntry> claimed = new ArrayList<>(entries.size());
+        for (StreamEntry entry : entries) {
+            if (entry.claim()) {
+                claimed.add(entry);
+            }
+        }
+        if (claimed.isEmpty()) {
+            return;
+        }
+        accepted.add(claimed.size());
+        release(claimed.size());
+        for (StreamEntry entry : claimed) {
+            entry.deliver(Outcome.accepted(entry.notification));
         }
     }
 
     void finishRejected(StreamEntry entry, Status status) {
         if (entry.claim()) {
             rejected.computeIfAbsent(status.code(), c -> new LongAdder()).increment();
-            release();
-            entry.future.complete(Outcome.rejected(entry.notification, status));
+            release(1);
+            entry.deliver(Outcome.rejected(entry.notification, status));
         }
     }
 
     boolean finishUnsent(StreamEntry entry, Throwable cause) {
         if (entry.claim()) {
             unsent.increment();
-            release();
-            entry.future.complete(Outcome.unsent(entry.notification, cause));
+            release(1);
+            entry.deliver(Outcome.unsent(entry.notification, cause));
             return true;
         }
         return false;
     }
 
-    private void release() {
-        permits.release();
+    private void release(int count) {
+        permits.release(count);
         if (state == State.DRAINING) {
             wake();
         }

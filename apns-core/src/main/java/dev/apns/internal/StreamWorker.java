@@ -249,8 +249,9 @@ final class StreamWorker implements Runnable {
         buffer.clear();
         NotificationEncoder.writeFrame(buffer, identifier, (byte[]) null, SENTINEL_PAYLOAD, NotificationEncoder.NO_EXPIRY,
                 NotificationEncoder.NO_PRIORITY);
+        // Known before the write: the server may answer it and close before the write call returns.
+        sentinelIdentifier = identifier;
         if (flush(c)) {
-            sentinelIdentifier = identifier;
             sentinelDeadline = System.nanoTime() + confirmNanos;
             sinceSentinel = 0;
         }
@@ -309,7 +310,7 @@ final class StreamWorker implements Runnable {
         boolean healthy = response != null;
         boolean blind = response == null;
         if (response != null && sentinelIdentifier >= 0 && response.identifier() == sentinelIdentifier) {
-            entries.forEach(sender::finishAccepted);
+            sender.finishAccepted(entries);
         } else if (entries.isEmpty()) {
             if (response != null) {
                 LOG.warn("Gateway {} sent {} for no notification still in flight (a late answer about one already "
@@ -337,13 +338,15 @@ final class StreamWorker implements Runnable {
             for (int i : outcome.resend()) {
                 resend.add(entries.get(i));
             }
-            if (response == null) {
-                sender.duplicatesPossible.add(resend.size());
-            } else if (AttemptOutcome.positionOf(response.identifier(), entries.get(0).identifier, entries.size()) < 0) {
+            if (response != null
+                    && AttemptOutcome.positionOf(response.identifier(), entries.get(0).identifier, entries.size()) < 0) {
                 blind = true;
                 if (error != null) {
                     LOG.warn("{}", error.description());
                 }
+            }
+            if (blind) {
+                sender.duplicatesPossible.add(resend.size());
             }
             if (outcome.madeProgress()) {
                 progressOnConnection = true;

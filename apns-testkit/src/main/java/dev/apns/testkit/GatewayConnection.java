@@ -95,46 +95,60 @@ final class GatewayConnection extends ServerConnection {
         }
     }
 
-    /** Parses and handles every whole notification in the buffer; false when the connection is finished. */
+    /**
+     * Parses and handles every whole notification in the buffer; false when the connection is finished.
+     * The server's decisions for the whole buffer are taken under one hold of its lock, not one per
+     * notification: connections do not contend per notification, and the global order stays exact.
+     */
     private boolean processBuffer() throws IOException {
-        while (true) {
-            int size = parser.parse(buffer, start, end);
-            if (size == FrameParser.NEED_MORE) {
-                return true;
-            }
-            if (size == FrameParser.UNKNOWN_COMMAND) {
-                log.debug("{}: unknown command byte {}", name, buffer[start] & 0xFF);
-                finish(new FrameCounter(), new ErrorResponse(Status.of(FrameParser.STATUS_PROTOCOL_ERROR), 0));
-                return false;
-            }
-            long rest = 0; // bytes of an oversized frame that have not arrived yet
-            if (size == FrameParser.OVERSIZED) {
-                rest = 5 + parser.declaredFrameLength - (end - start);
-                start = end;
-            } else {
-                start += size;
-            }
-            Decision decision = server.decide(this, parser, buffer);
-            if (decision == Decision.ACCEPT) {
-                continue;
-            }
-            FrameCounter counter = new FrameCounter();
-            counter.skipPartialFrame(rest);
-            switch (decision) {
-                case DROP -> {
-                    // closed by the server; nothing more to do
+        Decision decision;
+        long rest = 0; // bytes of an oversized frame that have not arrived yet
+        server.holdLock();
+        try {
+            while (true) {
+                int size = parser.parse(buffer, start, end);
+                if (size == FrameParser.NEED_MORE) {
+                    return true;
                 }
-                case REJECT -> finish(counter, parser.command == 0 ? null : new ErrorResponse(responseStatus, responseIdentifier));
-                case ACCEPT_THEN_SHUTDOWN -> finish(counter, new ErrorResponse(responseStatus, responseIdentifier));
-                case ACCEPT_THEN_CLOSE -> {
-                    log.debug("{}: closing silently after the scripted number of notifications", name);
-                    countDiscarded(counter);
-                    closeTls();
+                if (size == FrameParser.UNKNOWN_COMMAND) {
+                    decision = null;
+                    break;
                 }
-                default -> throw new IllegalStateException("Unexpected decision " + decision);
+                if (size == FrameParser.OVERSIZED) {
+                    rest = 5 + parser.declaredFrameLength - (end - start);
+                    start = end;
+                } else {
+                    start += size;
+                }
+                decision = server.decide(this, parser, buffer);
+                if (decision != Decision.ACCEPT) {
+                    break;
+                }
             }
+        } finally {
+            server.releaseLock();
+        }
+        if (decision == null) {
+            log.debug("{}: unknown command byte {}", name, buffer[start] & 0xFF);
+            finish(new FrameCounter(), new ErrorResponse(Status.of(FrameParser.STATUS_PROTOCOL_ERROR), 0));
             return false;
         }
+        FrameCounter counter = new FrameCounter();
+        counter.skipPartialFrame(rest);
+        switch (decision) {
+            case DROP -> {
+                // closed by the server; nothing more to do
+            }
+            case REJECT -> finish(counter, parser.command == 0 ? null : new ErrorResponse(responseStatus, responseIdentifier));
+            case ACCEPT_THEN_SHUTDOWN -> finish(counter, new ErrorResponse(responseStatus, responseIdentifier));
+            case ACCEPT_THEN_CLOSE -> {
+                log.debug("{}: closing silently after the scripted number of notifications", name);
+                countDiscarded(counter);
+                closeTls();
+            }
+            default -> throw new IllegalStateException("Unexpected decision " + decision);
+        }
+        return false;
     }
 
     /**

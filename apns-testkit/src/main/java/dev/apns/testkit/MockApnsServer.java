@@ -839,6 +839,15 @@ public final class MockApnsServer implements AutoCloseable {
         }
     }
 
+    /** Holds the server's lock across many {@link #decide} calls (it is reentrant); pair with {@link #releaseLock}. */
+    void holdLock() {
+        lock.lock();
+    }
+
+    void releaseLock() {
+        lock.unlock();
+    }
+
     /** Decides about the notification the parser just read: validation, then the script, then acceptance. */
     GatewayConnection.Decision decide(GatewayConnection connection, FrameParser frame, byte[] buffer) {
         lock.lock();

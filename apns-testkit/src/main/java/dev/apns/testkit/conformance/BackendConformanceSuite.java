@@ -1509,9 +1509,12 @@ public abstract class BackendConformanceSuite {
         @DisplayName("[sender-6] a rejected identifier outside the window resends the window")
         void identifierOutsideTheWindow() throws Exception {
             server.rejectNotification(100, Status.of(8), 7_777_777L);
-            List<Outcome> outcomes = submitAll(sender(options()), notifications(300));
+            ApnsSender sender = sender(options());
+            List<Outcome> outcomes = submitAll(sender, notifications(300));
             assertThat(byKind(outcomes)).containsEntry(Outcome.Kind.ACCEPTED, 300L);
             assertThat(new HashSet<>(received())).hasSize(300);
+            // The window was resent without knowing what the server had: counted as possible duplicates.
+            assertThat(sender.metrics().duplicatesPossible()).isPositive();
         }
 
         @Test
@@ -1519,8 +1522,10 @@ public abstract class BackendConformanceSuite {
         @DisplayName("[sender-7] identifier 0 is never attributed to a notification")
         void identifierZero() throws Exception {
             server.rejectNotification(10, Status.of(8), 0);
-            List<Outcome> outcomes = submitAll(sender(options()), notifications(50));
+            ApnsSender sender = sender(options());
+            List<Outcome> outcomes = submitAll(sender, notifications(50));
             assertThat(byKind(outcomes)).containsEntry(Outcome.Kind.ACCEPTED, 50L);
+            assertThat(sender.metrics().duplicatesPossible()).isPositive();
         }
 
         @Test
