@@ -22,11 +22,14 @@ import java.util.function.Consumer;
 /**
  * End-to-end throughput of the streaming {@link ApnsSender}: notifications per second from this JVM to the
  * mock APNs server in another JVM, over TLS on 127.0.0.1, with a realistic payload shared by all
- * notifications. Also prints the heap in use at each tenth of the run, to show it stays flat.
+ * notifications, in rounds (see {@link Rounds}); a round ends when every one of its notifications has its
+ * outcome. Prints the heap in use after each round, to show it stays flat.
  *
- * <p>Arguments: {@code [backend=blocking] [connections=1] [notifications=1000000] [warmup=200000]
- * [sentinelEvery=50000] [form=listener|future]}: {@code listener} submits with one shared outcome listener,
- * {@code future} takes each notification's future and counts its outcome with {@code whenComplete}.
+ * <p>Arguments: {@code [backend=blocking] [connections=1] [roundSize=1000000] [rounds=10] [warmupRounds=3]
+ * [form=listener|future]}: {@code listener} submits with one shared outcome listener, {@code future} takes
+ * each notification's future and counts its outcome with {@code whenComplete}. System properties
+ * {@code maxPending} (200,000) and {@code sentinelEvery} (the default of {@link SenderOptions}) tune the
+ * sender.
  */
 public final class SenderThroughput {
     private SenderThroughput() {
@@ -35,40 +38,54 @@ public final class SenderThroughput {
     public static void main(String[] args) throws Exception {
         String backend = args.length > 0 ? args[0] : "blocking";
         int connections = args.length > 1 ? Integer.parseInt(args[1]) : 1;
-        long count = args.length > 2 ? Long.parseLong(args[2]) : 1_000_000L;
-        long warmup = args.length > 3 ? Long.parseLong(args[3]) : 200_000L;
-        int sentinelEvery = args.length > 4 ? Integer.parseInt(args[4]) : 50_000;
+        long roundSize = args.length > 2 ? Long.parseLong(args[2]) : 1_000_000L;
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 10;
+        int warmupRounds = args.length > 4 ? Integer.parseInt(args[4]) : 3;
         boolean futures = args.length > 5 && args[5].equals("future");
         Payload payload = Payload.ofJson(Payloads.realistic());
         Notification[] notifications = new Notification[10_000];
         for (int i = 0; i < notifications.length; i++) {
             notifications[i] = Notification.of(DeviceToken.fromHex(String.format("%064x", i + 1)), payload);
         }
+        SenderOptions.Builder options = SenderOptions.builder().connections(connections)
+                .maxPending(Integer.getInteger("maxPending", 200_000));
+        if (Integer.getInteger("sentinelEvery") != null) {
+            options.sentinelEvery(Integer.getInteger("sentinelEvery"));
+        }
+        String form = futures ? "futures" : "listener";
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        Rounds measured = new Rounds(warmupRounds);
+        long minHeap = Long.MAX_VALUE;
+        long maxHeap = 0;
         try (MockApnsProcess server = MockApnsProcess.start();
              ApnsSession session = ApnsSession.builder().backend(backend).credentials(server.credentials())
-                     .gateway(server.gateway()).trust(server.trust()).build()) {
-            SenderOptions options = SenderOptions.builder().connections(connections).maxPending(200_000)
-                    .sentinelEvery(sentinelEvery).build();
-            try (ApnsSender sender = session.sender(server.credentials(), options)) {
-                run(sender, notifications, warmup, futures, false);
-                double rate = run(sender, notifications, count, futures, true);
-                SenderMetrics metrics = sender.metrics();
-                System.out.printf("%s, %d connection(s), %s: %,d notifications, %,.0f notifications/s; accepted %,d, "
-                                + "rejected %d, unsent %d, resent %d (duplicates possible %d), reconnects %d%n", backend, connections, futures ? "futures" : "listener", count, rate,
-                        metrics.accepted(), metrics.rejectedTotal(), metrics.unsent(), metrics.resent(), metrics.duplicatesPossible(), metrics.reconnects());
+                     .gateway(server.gateway()).trust(server.trust()).build();
+             ApnsSender sender = session.sender(server.credentials(), options.build())) {
+            for (int round = 0; round < rounds; round++) {
+                double rate = run(sender, notifications, roundSize, futures);
+                boolean counts = measured.record(rate);
+                long heap = memory.getHeapMemoryUsage().getUsed() >> 20;
+                if (counts) {
+                    minHeap = Math.min(minHeap, heap);
+                    maxHeap = Math.max(maxHeap, heap);
+                }
+                System.out.printf("  %s %s, %d connection(s), %s: %,.0f notifications/s, heap used %,d MiB%n",
+                        measured.lastLabel(), backend, connections, form, rate, heap);
             }
+            SenderMetrics metrics = sender.metrics();
+            System.out.printf("%s, %d connection(s), %s: %s of %,d; heap used %,d-%,d MiB; accepted %,d, rejected %d, "
+                            + "unsent %d, resent %d (duplicates possible %d), reconnects %d%n", backend, connections, form,
+                    measured.summary(), roundSize, minHeap, maxHeap, metrics.accepted(), metrics.rejectedTotal(),
+                    metrics.unsent(), metrics.resent(), metrics.duplicatesPossible(), metrics.reconnects());
         }
     }
 
-    private static double run(ApnsSender sender, Notification[] notifications, long count, boolean futures,
-            boolean report)
+    /** Submits {@code count} notifications and waits for all their outcomes; every one must be accepted. */
+    private static double run(ApnsSender sender, Notification[] notifications, long count, boolean futures)
             throws InterruptedException {
         CountDownLatch done = new CountDownLatch(1);
         AtomicLong outcomes = new AtomicLong();
         LongAdder notAccepted = new LongAdder();
-        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        long began = System.nanoTime();
-        long tenth = Math.max(1, count / 10);
         Consumer<Outcome> listener = outcome -> {
             if (outcome.kind() != Outcome.Kind.ACCEPTED) {
                 notAccepted.increment();
@@ -87,16 +104,13 @@ public final class SenderThroughput {
                 listener.accept(outcome);
             }
         };
+        long began = System.nanoTime();
         for (long i = 0; i < count; i++) {
             Notification notification = notifications[(int) (i % notifications.length)];
             if (futures) {
                 sender.submit(notification).whenComplete(onFuture);
             } else {
                 sender.submit(notification, listener);
-            }
-            if (report && (i + 1) % tenth == 0) {
-                System.out.printf("  submitted %,d: heap used %,d MiB%n", i + 1,
-                        memory.getHeapMemoryUsage().getUsed() >> 20);
             }
         }
         if (!done.await(10, TimeUnit.MINUTES)) {

@@ -16,9 +16,10 @@ import java.util.List;
  * End-to-end throughput of the batch API: one {@code ApnsSession.send(Message)} of N tokens with a
  * realistic payload, through the named backend, to the mock server in another JVM over TLS on 127.0.0.1.
  * The batch is confirmed by a sentinel, so each round ends when the server has processed every
- * notification. Prints notifications per second per round after a warm-up round.
+ * notification. Prints notifications per second per round, then the median and best after the warm-up
+ * rounds (see {@link Rounds}).
  *
- * <p>Arguments: {@code [backend=blocking] [tokens=200000] [rounds=5]}.
+ * <p>Arguments: {@code [backend=blocking] [tokens=200000] [rounds=10] [warmupRounds=3]}.
  */
 public final class SessionThroughput {
     private SessionThroughput() {
@@ -27,7 +28,8 @@ public final class SessionThroughput {
     public static void main(String[] args) throws Exception {
         String backend = args.length > 0 ? args[0] : "blocking";
         int count = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
-        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+        int warmupRounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
         List<DeviceToken> tokens = new ArrayList<>(count);
         for (int i = 1; i <= count; i++) {
             tokens.add(DeviceToken.fromHex(String.format("%064x", i)));
@@ -38,8 +40,7 @@ public final class SessionThroughput {
              ApnsSession session = ApnsSession.builder().backend(backend).credentials(server.credentials())
                      .gateway(server.gateway()).trust(server.trust())
                      .confirmation(Confirmation.sentinel(Duration.ofSeconds(30))).writeChunkBytes(64 * 1024).build()) {
-            double best = 0;
-            List<Double> rates = new ArrayList<>();
+            Rounds measured = new Rounds(warmupRounds);
             for (int round = 1; round <= rounds; round++) {
                 long began = System.nanoTime();
                 Result result = session.send(message);
@@ -47,19 +48,12 @@ public final class SessionThroughput {
                 if (!result.isSuccess()) {
                     throw new IllegalStateException("Round " + round + " did not deliver everything: " + result);
                 }
-                double rate = count / seconds;
-                if (round > 1) {
-                    best = Math.max(best, rate);
-                    rates.add(rate);
-                }
-                System.out.printf("%s round %d: %,d notifications in %.3f s = %,.0f notifications/s%n", backend, round, count,
-                        seconds, rate);
+                measured.record(count / seconds);
+                System.out.printf("  %s %s: %,d notifications in %.3f s = %,.0f notifications/s%n", measured.lastLabel(),
+                        backend, count, seconds, count / seconds);
             }
-            rates.sort(null);
-            double median = rates.isEmpty() ? 0 : rates.get(rates.size() / 2);
-            System.out.printf("%s median %,.0f, best %,.0f notifications/s over %d rounds after warm-up "
-                    + "(batch API, 1 connection, %d-byte payload)%n", backend, median, best, rates.size(),
-                    message.payload().size());
+            System.out.printf("%s, batch API: %s of %,d (1 connection, %d-byte payload)%n", backend, measured.summary(),
+                    count, message.payload().size());
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.apns.Confirmation;
 import dev.apns.DeliveryError;
 import dev.apns.NotDeliveredException;
 import dev.apns.Notification;
+import dev.apns.SenderOptions;
 import dev.apns.protocol.ErrorResponse;
 import dev.apns.protocol.NotificationEncoder;
 import dev.apns.spi.CloseReason;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One connection of a {@link StreamSender} and the thread that feeds it: takes notifications from the
@@ -30,6 +32,18 @@ final class StreamWorker implements Runnable {
     private static final int TAKE_AT_ONCE = 512;
     private static final int CHUNK_BYTES = 64 * 1024;
     private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /**
+     * A take smaller than this makes the worker pause {@link #COALESCE_NANOS} before the next, so that a
+     * producer slower than the connection is written in batches, not a TLS record and a system call for
+     * every few notifications (which costs more CPU than the notifications themselves).
+     */
+    private static final int SMALL_TAKE = 64;
+    private static final long COALESCE_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+    /**
+     * How long the queue must stay empty before an unconfirmed window gets its sentinel: a momentary gap at
+     * full speed is not idleness, and each sentinel costs a reconnect.
+     */
+    static final long SENTINEL_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final byte[] SENTINEL_PAYLOAD = "{}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final StreamSender sender;
@@ -39,6 +53,7 @@ final class StreamWorker implements Runnable {
     private final List<StreamEntry> leftovers = new ArrayList<>();
     private final boolean sentinelMode;
     private final long confirmNanos;
+    private final int sentinelSpacing;
 
     private volatile GatewayConnection connection;
     private volatile int inFlight;
@@ -46,6 +61,8 @@ final class StreamWorker implements Runnable {
     private long sentinelIdentifier = -1;
     private long sentinelDeadline;
     private int sinceSentinel;
+    /** When the queue was first seen empty with an unconfirmed window; -1 while it is not. */
+    private long dryFrom = -1;
     private boolean everConnected;
     private boolean progressOnConnection;
     private long backoffNanos;
@@ -57,6 +74,7 @@ final class StreamWorker implements Runnable {
         Confirmation confirmation = sender.options.confirmation();
         this.sentinelMode = confirmation.kind() == Confirmation.Kind.SENTINEL;
         this.confirmNanos = confirmation.duration().toNanos();
+        this.sentinelSpacing = sentinelSpacing(sender.options);
         this.backoffNanos = sender.options.reconnectBackoff().toNanos();
     }
 
@@ -141,14 +159,43 @@ final class StreamWorker implements Runnable {
         }
         batch.clear();
         sender.take(TAKE_AT_ONCE, waitNanos(), batch);
-        if (!batch.isEmpty()) {
+        int taken = batch.size();
+        if (taken > 0) {
             write(c, batch);
             batch.clear();
         }
-        if (sentinelMode && !window.isEmpty() && connection == c && !c.signal().isDone()
-                && (sinceSentinel >= sender.options.sentinelEvery() || !sender.hasQueued())) {
-            writeSentinel(c);
+        if (connection != c || c.signal().isDone() || window.isEmpty()) {
+            dryFrom = -1;
+            return;
         }
+        if (sentinelMode && sinceSentinel >= sentinelSpacing) {
+            writeSentinel(c);
+            return;
+        }
+        if (taken > 0 || sender.hasQueued()) {
+            dryFrom = -1;
+        } else if (sentinelMode) {
+            long now = System.nanoTime();
+            if (dryFrom < 0) {
+                dryFrom = now;
+            } else if (now - dryFrom >= SENTINEL_LINGER_NANOS) {
+                dryFrom = -1;
+                writeSentinel(c);
+                return;
+            }
+        }
+        if (taken < SMALL_TAKE) {
+            LockSupport.parkNanos(COALESCE_NANOS);
+        }
+    }
+
+    /**
+     * Notifications between two sentinels on one connection: {@code sentinelEvery}, but small enough that
+     * the windows of all connections together leave room in {@code maxPending}, so that a full sender is
+     * never waiting for confirmations that only a sentinel would bring.
+     */
+    static int sentinelSpacing(SenderOptions options) {
+        return Math.max(1, Math.min(options.sentinelEvery(), options.maxPending() / (options.connections() + 1)));
     }
 
     private void connect() throws InterruptedException {
@@ -200,6 +247,7 @@ final class StreamWorker implements Runnable {
 
     private void write(GatewayConnection c, List<StreamEntry> entries) {
         buffer.clear();
+        long now = System.nanoTime();
         for (StreamEntry entry : entries) {
             Notification n = entry.notification;
             long expiry = n.expiry().map(java.time.Instant::getEpochSecond).orElse(NotificationEncoder.NO_EXPIRY);
@@ -215,7 +263,7 @@ final class StreamWorker implements Runnable {
                 buffer = ByteBuffer.allocate(size);
             }
             entry.identifier = c.takeIdentifier();
-            entry.writtenAtNanos = System.nanoTime();
+            entry.writtenAtNanos = now;
             if (entry.writes++ > 0) {
                 sender.resent.increment();
             }

@@ -43,7 +43,8 @@ import javax.net.ssl.SSLSocket;
  * IP literals too), then one daemon reader thread per connection ({@code apns-<backend>-reader-<host:port>-<n>})
  * that hands the peer's bytes to the listener. Writes block the caller while the peer does not read,
  * bounded by the write timeout, which a shared daemon watchdog thread ({@code apns-<backend>-watchdog-<n>})
- * enforces by closing the socket; the same watchdog bounds the handshake.
+ * enforces by closing the socket (it looks at the writes in progress every 50 ms, so a write costs no
+ * scheduling); the same watchdog bounds the handshake.
  *
  * <p>Creating a transport creates nothing else; the watchdog starts with the first connection.
  * {@code SSLContext}s are built once per (certificate, trust) pair and reused. Thread-safe;
@@ -53,6 +54,8 @@ public final class SocketTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SocketTransport.class);
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
     private static final AtomicInteger WATCHDOGS = new AtomicInteger();
+    /** How often the watchdog looks for writes past their deadline while connections are open. */
+    private static final long WRITE_SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final String backendName;
     private final TlsContextFactory contextFactory;
@@ -62,6 +65,8 @@ public final class SocketTransport implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object schedulerLock = new Object();
     private ScheduledThreadPoolExecutor scheduler;
+    /** Whether a sweep of write deadlines is scheduled; sweeps run only while connections are open. */
+    private final AtomicBoolean sweeping = new AtomicBoolean();
 
     /**
      * A transport for the backend named {@code backendName} (used in thread names and messages), with TLS
@@ -129,6 +134,7 @@ public final class SocketTransport implements AutoCloseable {
             throw closedWhileConnecting(endpoint, null);
         }
         connection.start("apns-" + backendName + "-reader-" + endpoint + "-" + connectionCounter.incrementAndGet());
+        startSweeping(watchdog);
         LOG.debug("Connected to {} with {} ({}) on the {} backend.", endpoint, protocol,
                 tls.getSession().getCipherSuite(), backendName);
         return connection;
@@ -188,6 +194,32 @@ public final class SocketTransport implements AutoCloseable {
     private IOException closedWhileConnecting(Endpoint endpoint, Exception cause) {
         return new IOException("The " + backendName + " APNs backend was closed while connecting to " + endpoint
                 + ".", cause);
+    }
+
+    /** Schedules the next sweep of write deadlines unless one is scheduled. */
+    private void startSweeping(ScheduledThreadPoolExecutor watchdog) {
+        if (sweeping.compareAndSet(false, true)) {
+            try {
+                watchdog.schedule(() -> sweepWrites(watchdog), WRITE_SWEEP_NANOS, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                sweeping.set(false); // the transport is closing; its connections are closed with it
+            }
+        }
+    }
+
+    /**
+     * Fails every write that has passed its deadline, then comes back in {@link #WRITE_SWEEP_NANOS} while
+     * connections are open: a write timeout fires at most that much late.
+     */
+    private void sweepWrites(ScheduledThreadPoolExecutor watchdog) {
+        long now = System.nanoTime();
+        for (BlockingConnection connection : connections) {
+            connection.enforceWriteTimeout(now);
+        }
+        sweeping.set(false);
+        if (!connections.isEmpty() && !closed.get()) {
+            startSweeping(watchdog);
+        }
     }
 
     private ScheduledThreadPoolExecutor scheduler() throws IOException {

@@ -10,7 +10,9 @@ import com.relayrides.pushy.apns.util.SimpleApnsPushNotification;
 import dev.apns.testkit.MockApnsProcess;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 
 import javax.net.ssl.SSLContext;
 
@@ -18,9 +20,10 @@ import javax.net.ssl.SSLContext;
  * The throughput run of {@code SenderThroughput} with the binary-protocol clients Java users ran before:
  * Pushy 0.4.3 ({@code pushy}) and java-apns 1.0.0.Beta6 ({@code java-apns}), each as its documentation
  * shows, against the same mock server in another JVM, over TLS on 127.0.0.1. Neither reports success, so
- * the run ends when the server has accepted every notification.
+ * a round ends when the server has accepted every notification of it. Measured in rounds like
+ * {@code SenderThroughput}: the first rounds warm the JVM up, the rest are reported as median and best.
  *
- * <p>Arguments: {@code pushy|java-apns [notifications=300000] [warmup=50000]}.
+ * <p>Arguments: {@code pushy|java-apns [roundSize=300000] [rounds=10] [warmupRounds=3]}.
  */
 public final class LegacyThroughput {
     private static final String PAYLOAD =
@@ -32,7 +35,8 @@ public final class LegacyThroughput {
     public static void main(String[] args) throws Exception {
         String client = args.length > 0 ? args[0] : "pushy";
         long count = args.length > 1 ? Long.parseLong(args[1]) : 300_000L;
-        long warmup = args.length > 2 ? Long.parseLong(args[2]) : 50_000L;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+        int warmupRounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
         byte[][] tokens = new byte[10_000][];
         for (int i = 0; i < tokens.length; i++) {
             tokens[i] = HexFormat.of().parseHex(String.format("%064x", i + 1));
@@ -47,10 +51,21 @@ public final class LegacyThroughput {
                 default -> throw new IllegalArgumentException("Unknown client '" + client + "': pushy or java-apns.");
             };
             try {
-                run(sender, server, tokens, warmup);
-                double rate = run(sender, server, tokens, count);
-                System.out.printf("%s: %,d notifications, %,.0f notifications/s (until the server accepted all)%n", client,
-                        count, rate);
+                List<Double> measured = new ArrayList<>();
+                for (int round = 1; round <= rounds; round++) {
+                    double rate = run(sender, server, tokens, count);
+                    boolean counts = round > warmupRounds;
+                    if (counts) {
+                        measured.add(rate);
+                    }
+                    System.out.printf("  %s %s: %,.0f notifications/s%n",
+                            counts ? "round " + (round - warmupRounds) : "warm-up " + round, client, rate);
+                }
+                measured.sort(null);
+                System.out.printf("%s: median %,.0f, best %,.0f notifications/s over %d rounds after %d of warm-up of %,d "
+                                + "(until the server accepted all)%n", client,
+                        measured.isEmpty() ? 0 : measured.get(measured.size() / 2),
+                        measured.isEmpty() ? 0 : measured.get(measured.size() - 1), measured.size(), warmupRounds, count);
             } finally {
                 sender.close();
             }
