@@ -8,13 +8,18 @@ import java.util.Objects;
  * producer waits for room, how it confirms, how it reconnects. Immutable; build with {@link #builder()}.
  *
  * @param connections connections used together (default 1)
- * @param maxPending notifications queued or in flight at most (default 100,000)
+ * @param maxPending notifications queued or in flight at most (default 250,000: at about 100 bytes of the
+ *     SDK's bookkeeping each, some 25 MB when full)
  * @param submitTimeout how long {@link ApnsSender#submit} waits for room (default 10 s)
  * @param confirmation when a notification counts as accepted. Default: a sentinel with a 5 s timeout, written
- *     whenever the queue runs dry and after every {@code sentinelEvery} notifications, because under
+ *     when the queue has stayed empty for a millisecond and after every {@code sentinelEvery} notifications
+ *     on a connection, because under
  *     continuous load a quiet period cannot tell a slow server from a silent one. A quiet period counts a
  *     notification accepted when no error response came within it after its write.
- * @param sentinelEvery with a sentinel confirmation, the most notifications written between two sentinels
+ * @param sentinelEvery with a sentinel confirmation, the most notifications written on one connection between
+ *     two sentinels (default 100,000; each sentinel costs a reconnect). Lowered to
+ *     {@code maxPending / (connections + 1)} when that is smaller, so that the unconfirmed windows of all
+ *     connections never fill the sender: a full sender waiting for a sentinel would stall.
  * @param maxBlindResends how many times one notification may be resent without knowing whether the server
  *     had it (its connection died without an error response, or an error response named no notification in
  *     flight) before it ends unsent (default 5). Resends after an error response that names a notification
@@ -60,10 +65,10 @@ public record SenderOptions(int connections, int maxPending, Duration submitTime
     /** Builds {@link SenderOptions}. Not thread-safe. */
     public static final class Builder {
         private int connections = 1;
-        private int maxPending = 100_000;
+        private int maxPending = 250_000;
         private Duration submitTimeout = Duration.ofSeconds(10);
         private Confirmation confirmation = Confirmation.sentinel(Duration.ofSeconds(5));
-        private int sentinelEvery = 50_000;
+        private int sentinelEvery = 100_000;
         private int maxBlindResends = 5;
         private Duration reconnectBackoff = Duration.ofMillis(100);
         private Duration maxReconnectBackoff = Duration.ofSeconds(30);

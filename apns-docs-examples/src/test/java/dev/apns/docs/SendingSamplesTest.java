@@ -29,7 +29,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -178,6 +182,38 @@ class SendingSamplesTest {
             assertThat(metrics.accepted()).isEqualTo(2);
             assertThat(metrics.rejected()).containsEntry(8, 1L);
         }
+    }
+
+    @Test
+    void theListenerFormHearsEveryOutcomeWithoutAFuturePerNotification() throws InterruptedException {
+        List<DeviceToken> tokens = List.of(DeviceToken.fromHex(GOOD), DeviceToken.fromHex(BAD));
+        apns.server().rejectToken(DeviceToken.fromHex(BAD), Status.of(8));
+        Payload payload = Payload.builder().alert("hi").build();
+        Set<DeviceToken> forgotten = ConcurrentHashMap.newKeySet();
+        LongAdder delivered = new LongAdder();
+
+        try (ApnsSession session = sessionAgainstTheMock()) {
+            // tag::sending-listener[]
+            Consumer<Outcome> onOutcome = outcome -> {          // one listener for every notification
+                switch (outcome.kind()) {
+                    case ACCEPTED -> delivered.increment();
+                    case REJECTED -> forgotten.add(outcome.notification().token());
+                    case UNSENT -> retryLater(outcome.notification());
+                }
+            };
+            try (ApnsSender sender = session.sender()) {
+                for (DeviceToken token : tokens) {
+                    sender.submit(Notification.of(token, payload), onOutcome);
+                }
+            }                                                   // close() lets every outcome arrive first
+            // end::sending-listener[]
+        }
+        assertThat(delivered.sum()).isEqualTo(1);
+        assertThat(forgotten).containsExactly(DeviceToken.fromHex(BAD));
+    }
+
+    private static void retryLater(Notification notification) {
+        throw new AssertionError("Nothing is left unsent against the mock server: " + notification);
     }
 
     private static ApnsSession sessionAgainstTheMock() {

@@ -62,13 +62,15 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -76,7 +78,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import javax.net.ssl.SSLContext;
@@ -1618,6 +1622,63 @@ public abstract class BackendConformanceSuite {
 
             assertThat(byKind(outcomes)).containsEntry(Outcome.Kind.UNSENT, 100L);
             assertThat(outcomes.get(0).cause()).isPresent();
+        }
+        @Test
+        @Timeout(20)
+        @DisplayName("[sender-14] a listener hears each notification's outcome exactly once, and one that throws changes nothing")
+        void listenerHearsEachOutcomeOnce() throws Exception {
+            List<Notification> notifications = notifications(1_000);
+            DeviceToken bad = notifications.get(299).token();
+            server.rejectToken(bad, Status.of(8));
+            ApnsSender sender = sender(options());
+            Map<Notification, List<Outcome>> heard = new ConcurrentHashMap<>();
+            AtomicInteger calls = new AtomicInteger();
+            CountDownLatch all = new CountDownLatch(notifications.size());
+            Consumer<Outcome> listener = outcome -> {
+                heard.computeIfAbsent(outcome.notification(), n -> new CopyOnWriteArrayList<>()).add(outcome);
+                all.countDown();
+                if (calls.incrementAndGet() % 100 == 0) {
+                    throw new IllegalStateException("a listener that fails now and then");
+                }
+            };
+
+            for (Notification notification : notifications) {
+                sender.submit(notification, listener);
+            }
+
+            assertThat(all.await(15, TimeUnit.SECONDS)).as("every outcome heard within 15 s").isTrue();
+            assertThat(heard).hasSize(notifications.size()).allSatisfy((notification, outcomes) ->
+                    assertThat(outcomes).as("outcomes of %s", notification).hasSize(1));
+            assertThat(heard.get(notifications.get(299)).get(0).status()).contains(Status.of(8));
+            assertThat(heard.values().stream().filter(outcomes -> outcomes.get(0).isAccepted())).hasSize(999);
+            assertThat(received()).doesNotHaveDuplicates().hasSize(999).doesNotContain(bad);
+            sender.shutdown(Duration.ofSeconds(5));
+            assertThat(calls).as("no outcome is heard twice, not even at shutdown").hasValue(notifications.size());
+        }
+
+        @Test
+        @Timeout(30)
+        @DisplayName("[sender-15] offer() with a listener says no when full without calling it; shutdown tells the rest UNSENT")
+        void offerWithAListener() {
+            server.stopReading();
+            ApnsSender sender = sender(options().maxPending(5_000));
+            List<Outcome> heard = new CopyOnWriteArrayList<>();
+            int queued = 0;
+            for (int i = 0; i < 6_000; i++) {
+                if (!sender.offer(Notification.of(DeviceToken.fromHex(String.format("%064x", i + 1)), payload), heard::add)) {
+                    break;
+                }
+                queued++;
+            }
+            assertThat(queued).isEqualTo(5_000);
+            assertThat(sender.offer(Notification.of(DeviceToken.fromHex("cd".repeat(32)), payload), heard::add)).isFalse();
+
+            List<Notification> unsent = sender.shutdown(Duration.ofMillis(300));
+
+            assertThat(heard).hasSize(queued);
+            assertThat(heard.stream().filter(outcome -> outcome.kind() == Outcome.Kind.UNSENT).map(Outcome::notification))
+                    .containsExactlyInAnyOrderElementsOf(unsent);
+            assertThat(unsent).isNotEmpty();
         }
     }
 

@@ -1,0 +1,95 @@
+package dev.apns.micrometer;
+
+import dev.apns.ApnsSender;
+import dev.apns.SenderMetrics;
+import dev.apns.Status;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Publishes an {@link ApnsSender}'s {@link SenderMetrics} as Micrometer meters, read from the sender
+ * whenever the registry asks (nothing is counted twice, nothing runs in the background):
+ *
+ * <ul>
+ *   <li>counters {@code apns.sender.submitted}, {@code .written}, {@code .accepted}, {@code .unsent},
+ *       {@code .resent}, {@code .duplicates.possible}, {@code .reconnects};</li>
+ *   <li>counter {@code apns.sender.rejected} with a {@code reason} tag per documented status
+ *       ({@code invalid_token}, {@code missing_device_token}, ...; {@code unknown} for undocumented codes);</li>
+ *   <li>gauges {@code apns.sender.pending}, {@code .in.flight}, {@code .connections.open}.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * new ApnsSenderMetrics(sender, Tags.of("app", "com.example.shop")).bindTo(registry);
+ * }</pre>
+ *
+ * The meters hold the sender weakly, as Micrometer's function meters do: a sender that is shut down and
+ * dropped stops being reported rather than being kept alive by the registry.
+ */
+public final class ApnsSenderMetrics implements MeterBinder {
+    private final ApnsSender sender;
+    private final Tags tags;
+
+    /** Meters for {@code sender}, each with {@code tags} (for example the app or certificate it sends for). */
+    public ApnsSenderMetrics(ApnsSender sender, Iterable<Tag> tags) {
+        this.sender = Objects.requireNonNull(sender, "sender");
+        this.tags = Tags.of(Objects.requireNonNull(tags, "tags"));
+    }
+
+    /** Meters for {@code sender} without extra tags. */
+    public ApnsSenderMetrics(ApnsSender sender) {
+        this(sender, Tags.empty());
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        counter(registry, "apns.sender.submitted", "Notifications submitted to the sender", SenderMetrics::submitted);
+        counter(registry, "apns.sender.written", "Notification writes, resends included", SenderMetrics::written);
+        counter(registry, "apns.sender.accepted", "Notifications that ended accepted", SenderMetrics::accepted);
+        counter(registry, "apns.sender.unsent", "Notifications that ended unsent (handed back)", SenderMetrics::unsent);
+        counter(registry, "apns.sender.resent", "Notifications written again", SenderMetrics::resent);
+        counter(registry, "apns.sender.duplicates.possible",
+                "Notifications resent without knowing whether the server had them", SenderMetrics::duplicatesPossible);
+        counter(registry, "apns.sender.reconnects", "Connections opened after the first of each worker",
+                SenderMetrics::reconnects);
+        for (Status.Reason reason : Status.Reason.values()) {
+            FunctionCounter.builder("apns.sender.rejected", sender, s -> rejected(s.metrics(), reason))
+                    .description("Notifications the server rejected, by reason")
+                    .tags(tags).tag("reason", reason.name().toLowerCase(Locale.ROOT))
+                    .register(registry);
+        }
+        gauge(registry, "apns.sender.pending", "Notifications queued or in flight", SenderMetrics::pending);
+        gauge(registry, "apns.sender.in.flight", "Notifications written and not yet confirmed", SenderMetrics::inFlight);
+        gauge(registry, "apns.sender.connections.open", "Connections open", SenderMetrics::connectionsOpen);
+    }
+
+    /** Rejections whose status has this reason ({@link Status.Reason#UNKNOWN}: every undocumented code). */
+    static double rejected(SenderMetrics metrics, Status.Reason reason) {
+        long count = 0;
+        for (Map.Entry<Integer, Long> entry : metrics.rejected().entrySet()) {
+            if (Status.of(entry.getKey()).reason() == reason) {
+                count += entry.getValue();
+            }
+        }
+        return count;
+    }
+
+    private void counter(MeterRegistry registry, String name, String description, ToDoubleFunction<SenderMetrics> value) {
+        FunctionCounter.builder(name, sender, s -> value.applyAsDouble(s.metrics()))
+                .description(description).tags(tags).register(registry);
+    }
+
+    private void gauge(MeterRegistry registry, String name, String description, ToDoubleFunction<SenderMetrics> value) {
+        Gauge.builder(name, sender, s -> value.applyAsDouble(s.metrics()))
+                .description(description).tags(tags).register(registry);
+    }
+}
