@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Runs every benchmark of the project in one go and prints the figures docs/performance.md records.
 # Build first: mvn -q -B -DskipTests package
-# Usage: apns-benchmarks/run-all.sh [notifications=3000000]
+# Usage: apns-benchmarks/run-all.sh
+# Throughput runs are measured in rounds: 3 warm-up rounds, then the median and best of the rest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N=${1:-3000000}
 BENCH=apns-benchmarks/target/apns-benchmarks.jar
 LEGACY=apns-benchmarks-legacy/target/apns-benchmarks-legacy.jar
-quiet() { grep -v '^\[' | grep -v 'submitted' || true; }
+summary() { grep -v '^\[' | grep -v '^  ' || true; }
 
 echo "== machine"; nproc; java -version 2>&1 | head -n 1; uptime
 
@@ -15,22 +15,23 @@ echo "== codec (JMH, -prof gc)"
 java -jar "$BENCH" CodecBenchmark -prof gc 2>&1 | grep -E '^CodecBenchmark\.[a-zA-Z]+ |gc\.alloc\.rate\.norm ' || true
 
 echo "== mock server capacity (raw TLS clients, same JVM)"
-for c in 1 2; do java -cp "$BENCH" dev.apns.benchmarks.MockServerCapacity "$c" 2000000 | quiet; done
+for c in 1 2; do java -cp "$BENCH" dev.apns.benchmarks.MockServerCapacity "$c" 2000000 | summary; done
 
-echo "== streaming sender, mock server in another JVM (G1 default, then Serial GC)"
+echo "== streaming sender, listener form: 10 rounds of 1,000,000 after 3 of warm-up, mock server in another JVM"
 for b in blocking conscrypt netty; do
   for c in 1 4; do
-    java -Xmx1g -cp "$BENCH" dev.apns.benchmarks.SenderThroughput "$b" "$c" "$N" 1000000 | quiet
-    java -Xmx512m -XX:+UseSerialGC -cp "$BENCH" dev.apns.benchmarks.SenderThroughput "$b" "$c" "$N" 1000000 | quiet
+    java -Xmx1g -cp "$BENCH" dev.apns.benchmarks.SenderThroughput "$b" "$c" 1000000 13 3 | summary
   done
 done
 
-echo "== memory: 10 million through one sender in a 256 MiB heap"
-java -Xmx256m -XX:+UseSerialGC -cp "$BENCH" dev.apns.benchmarks.SenderThroughput conscrypt 4 10000000 200000 | grep -v '^\['
+echo "== streaming sender, future form (whenComplete per notification)"
+java -Xmx1g -cp "$BENCH" dev.apns.benchmarks.SenderThroughput conscrypt 1 1000000 13 3 future | summary
 
+echo "== memory: 10 million measured through one sender in a 256 MiB heap"
+java -Xmx256m -cp "$BENCH" dev.apns.benchmarks.SenderThroughput conscrypt 4 1000000 13 3 | summary
 
 echo "== batch API (ApnsSession.send of one message, sentinel-confirmed), mock server in another JVM"
-for b in blocking conscrypt netty; do java -cp "$BENCH" dev.apns.benchmarks.SessionThroughput "$b" 300000 10 | grep median; done
+for b in blocking conscrypt netty; do java -Xmx1g -cp "$BENCH" dev.apns.benchmarks.SessionThroughput "$b" 300000 13 3 | summary; done
 
-echo "== the older clients, same mock server in another JVM"
-for c in pushy java-apns; do java -jar "$LEGACY" "$c" 300000 50000 | quiet; done
+echo "== the older clients, same workload, same mock server in another JVM"
+for c in pushy java-apns; do java -Xmx1g -jar "$LEGACY" "$c" 300000 13 3 | summary; done

@@ -24,7 +24,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,8 +36,11 @@ import java.util.function.Consumer;
  * The {@link ApnsSender} behind {@code ApnsSession.sender(...)}: a bounded queue shared by one
  * {@link StreamWorker} per connection. New notifications go to a lock-free queue, so producers and workers
  * do not contend; resends go to a small deque that workers drain first, in their original order, so
- * they are written before newer notifications. A {@link Semaphore} of {@code maxPending} permits bounds
- * what is queued or in flight; a permit is released when a notification reaches its outcome.
+ * they are written before newer notifications. Two counters bound what is queued or in flight: a
+ * producer takes a place by advancing {@link #submittedCount} (one compare-and-set, which also numbers the
+ * notification) while it is less than {@code maxPending} ahead of {@link #finishedCount}, which advances when
+ * notifications reach their outcome, in bulk when a sentinel confirms a window. A producer that finds no
+ * room waits on {@link #roomFreed}; those that finish notifications signal it only when a producer waits.
  */
 final class StreamSender implements ApnsSender {
     private static final Logger LOG = LoggerFactory.getLogger(StreamSender.class);
@@ -49,9 +51,15 @@ final class StreamSender implements ApnsSender {
     final PoolKey key;
     final SenderOptions options;
 
-    private final Semaphore permits;
+    /** Notifications given a place so far; the latest one's number. */
+    private final AtomicLong submittedCount = new AtomicLong();
+    /** Notifications that reached their outcome so far. */
+    private final AtomicLong finishedCount = new AtomicLong();
+    /** Producers waiting on {@link #roomFreed}; whoever frees room signals only when there are some. */
+    private final AtomicInteger waitingProducers = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
+    private final Condition roomFreed = lock.newCondition();
     /** New notifications, lock-free. */
     private final ConcurrentLinkedQueue<StreamEntry> fresh = new ConcurrentLinkedQueue<>();
     /** Notifications to write again, before any new one; guarded by {@link #lock}. */
@@ -59,12 +67,10 @@ final class StreamSender implements ApnsSender {
     private volatile int resendCount;
     /** Workers waiting on {@link #changed} for work; producers signal only when there are some. */
     private final AtomicInteger waiting = new AtomicInteger();
-    private final AtomicLong sequence = new AtomicLong();
     private final List<StreamWorker> workers = new ArrayList<>();
     private volatile State state = State.RUNNING;
     private volatile Throwable permanentFailure;
 
-    final LongAdder submitted = new LongAdder();
     final LongAdder written = new LongAdder();
     final LongAdder accepted = new LongAdder();
     final LongAdder unsent = new LongAdder();
@@ -77,7 +83,6 @@ final class StreamSender implements ApnsSender {
         this.session = session;
         this.key = key;
         this.options = options;
-        this.permits = new Semaphore(options.maxPending());
         for (int i = 1; i <= options.connections(); i++) {
             StreamWorker worker = new StreamWorker(this, "apns-sender-" + key.endpoint() + "-" + i);
             workers.add(worker);
@@ -110,7 +115,7 @@ final class StreamSender implements ApnsSender {
 
     private StreamEntry submitEntry(StreamEntry entry) throws InterruptedException {
         requireRunning();
-        if (!permits.tryAcquire() && !permits.tryAcquire(options.submitTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
+        if (!tryReserve(entry) && !awaitRoom(entry, options.submitTimeout().toNanos())) {
             throw new SenderFullException("The sender for " + key.endpoint() + " stayed full (" + options.maxPending()
                     + " notifications queued or in flight) for " + options.submitTimeout() + ".");
         }
@@ -120,16 +125,56 @@ final class StreamSender implements ApnsSender {
 
     private boolean offerEntry(StreamEntry entry) {
         requireRunning();
-        if (!permits.tryAcquire()) {
+        if (!tryReserve(entry)) {
             return false;
         }
         enqueue(entry);
         return true;
     }
 
+    /** Takes a place for {@code entry} and numbers it, if fewer than {@code maxPending} are pending. */
+    private boolean tryReserve(StreamEntry entry) {
+        long max = options.maxPending();
+        while (true) {
+            long submitted = submittedCount.get();
+            if (submitted - finishedCount.get() >= max) {
+                return false;
+            }
+            if (submittedCount.compareAndSet(submitted, submitted + 1)) {
+                entry.sequence = submitted + 1;
+                return true;
+            }
+        }
+    }
+
+    /** {@link #tryReserve} again and again until it succeeds, at most {@code timeoutNanos}. */
+    private boolean awaitRoom(StreamEntry entry, long timeoutNanos) throws InterruptedException {
+        long left = timeoutNanos;
+        lock.lockInterruptibly();
+        try {
+            waitingProducers.incrementAndGet();
+            try {
+                while (!tryReserve(entry)) {
+                    requireRunning();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    left = roomFreed.awaitNanos(left);
+                }
+                return true;
+            } finally {
+                waitingProducers.decrementAndGet();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long pending() {
+        return submittedCount.get() - finishedCount.get();
+    }
+
     private void enqueue(StreamEntry entry) {
-        entry.sequence = sequence.incrementAndGet();
-        submitted.increment();
         boolean queued = state == State.RUNNING && permanentFailure == null;
         if (queued) {
             fresh.add(entry);
@@ -155,8 +200,8 @@ final class StreamSender implements ApnsSender {
         rejected.forEach((code, count) -> byStatus.put(code, count.sum()));
         long inFlight = workers.stream().mapToLong(StreamWorker::inFlight).sum();
         int open = (int) workers.stream().filter(StreamWorker::isConnected).count();
-        return new SenderMetrics(submitted.sum(), written.sum(), accepted.sum(), byStatus, unsent.sum(), resent.sum(),
-                duplicatesPossible.sum(), options.maxPending() - permits.availablePermits(), inFlight, open,
+        return new SenderMetrics(submittedCount.get(), written.sum(), accepted.sum(), byStatus, unsent.sum(), resent.sum(),
+                duplicatesPossible.sum(), pending(), inFlight, open,
                 reconnects.sum());
     }
 
@@ -168,8 +213,9 @@ final class StreamSender implements ApnsSender {
             if (state == State.RUNNING) {
                 state = State.DRAINING;
                 changed.signalAll();
+                roomFreed.signalAll(); // producers waiting for room give up: the sender takes no more
             }
-            while (state == State.DRAINING && permits.availablePermits() < options.maxPending()) {
+            while (state == State.DRAINING && pending() > 0) {
                 long left = end - System.nanoTime();
                 if (left <= 0) {
                     break;
@@ -371,7 +417,15 @@ final class StreamSender implements ApnsSender {
     }
 
     private void release(int count) {
-        permits.release(count);
+        finishedCount.addAndGet(count);
+        if (waitingProducers.get() > 0) {
+            lock.lock();
+            try {
+                roomFreed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
         if (state == State.DRAINING) {
             wake();
         }

@@ -6,6 +6,7 @@ import dev.apns.ApnsSender;
 import dev.apns.Notification;
 import dev.apns.Outcome;
 import dev.apns.Payload;
+import dev.apns.SenderFullException;
 import dev.apns.SenderOptions;
 import dev.apns.Credentials;
 import dev.apns.CredentialsException;
@@ -1679,6 +1680,39 @@ public abstract class BackendConformanceSuite {
             assertThat(heard.stream().filter(outcome -> outcome.kind() == Outcome.Kind.UNSENT).map(Outcome::notification))
                     .containsExactlyInAnyOrderElementsOf(unsent);
             assertThat(unsent).isNotEmpty();
+        }
+        @Test
+        @Timeout(30)
+        @DisplayName("[sender-16] submit() on a full sender waits for room: it goes on when room frees up, and throws "
+                + "SenderFullException when the submit timeout passes first")
+        void submitWaitsForRoom() throws Exception {
+            server.stopReading();
+            ApnsSender sender = sender(options().maxPending(2_000).submitTimeout(Duration.ofMillis(300)));
+            List<CompletableFuture<Outcome>> futures = new ArrayList<>();
+            for (Notification notification : notifications(2_000)) {
+                futures.add(sender.submit(notification));
+            }
+
+            long began = System.nanoTime();
+            Notification late = Notification.of(DeviceToken.fromHex("ef".repeat(32)), payload);
+            assertThatThrownBy(() -> sender.submit(late)).isInstanceOf(SenderFullException.class)
+                    .hasMessageContaining("2000");
+            assertThat(Duration.ofNanos(System.nanoTime() - began)).as("waited about the submit timeout")
+                    .isBetween(Duration.ofMillis(250), Duration.ofSeconds(5));
+
+            ExecutorService producer = Executors.newSingleThreadExecutor();
+            try {
+                Future<CompletableFuture<Outcome>> waiting = producer.submit(() -> sender.submit(late));
+                server.resumeReading(); // room frees up once the server reads and confirms what it holds
+                CompletableFuture<Outcome> outcome = waiting.get(10, TimeUnit.SECONDS);
+                assertThat(outcome.get(10, TimeUnit.SECONDS).kind()).isEqualTo(Outcome.Kind.ACCEPTED);
+            } finally {
+                producer.shutdownNow();
+            }
+            for (CompletableFuture<Outcome> future : futures) {
+                assertThat(future.get(10, TimeUnit.SECONDS).kind()).isEqualTo(Outcome.Kind.ACCEPTED);
+            }
+            assertThat(received()).doesNotHaveDuplicates().hasSize(2_001);
         }
     }
 
