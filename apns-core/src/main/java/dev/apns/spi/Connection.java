@@ -17,9 +17,13 @@ import java.util.concurrent.CompletionStage;
 public interface Connection extends AutoCloseable {
 
     /**
-     * Writes all remaining bytes of {@code bytes} and returns once they are handed to the network (the
-     * buffer's position is then at its limit and the caller may reuse it). Blocks while the peer does not
-     * read (backpressure), at most for the write timeout of the {@link ConnectRequest}.
+     * Writes all remaining bytes of {@code bytes}, in order after those of earlier calls, and returns once
+     * they are handed to the network or queued behind bytes the backend is writing already (the buffer's
+     * position is then at its limit and the caller may reuse it). What a backend queues without handing it
+     * to the network must stay small, a few hundred KiB at most (comparable to a socket's send buffer),
+     * because core starts timing the server's answer when this returns; a queued write that fails is
+     * reported by a later call, and the connection ends. Blocks while the peer does not read
+     * (backpressure), at most for the write timeout of the {@link ConnectRequest}.
      *
      * <p>Must not be called from a {@link Listener} callback.
      *
