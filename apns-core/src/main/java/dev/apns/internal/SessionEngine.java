@@ -17,11 +17,17 @@ import dev.apns.spi.ConnectRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketException;
+import java.nio.channels.ClosedChannelException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.Objects;
@@ -186,21 +192,33 @@ public final class SessionEngine {
     }
 
     /**
-     * True for failures that retrying will not heal: a refused TLS handshake or certificate (the server's
-     * alert or our verification of it), or a closed session.
+     * True for failures that retrying will not heal: a closed session, or evidence about a certificate (a
+     * fatal TLS alert from the server, or our verification refusing its certificate) or about the TLS
+     * configuration (a handshake that failed here for any other reason). A handshake that the peer broke off
+     * without an alert (end of stream, reset, closed channel) is not such evidence: an overloaded gateway or
+     * a load balancer does that too, so it is retried with backoff.
      */
     static boolean isPermanent(Throwable failure) {
         if (failure instanceof IllegalStateException) {
             return true;
         }
-        if (failure instanceof SSLHandshakeException) {
-            return !(failure.getCause() instanceof SocketException);
+        boolean handshake = false;
+        boolean brokenOff = false;
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof CertificateException || t instanceof CertPathValidatorException
+                    || t instanceof CertPathBuilderException) {
+                return true;
+            }
+            if (t instanceof SSLException) {
+                String text = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+                if (text.contains("alert") || text.contains("certificate") || text.contains("pkix")) {
+                    return true;
+                }
+                handshake |= t instanceof SSLHandshakeException;
+            }
+            brokenOff |= t instanceof EOFException || t instanceof SocketException || t instanceof ClosedChannelException;
         }
-        if (failure instanceof SSLException) {
-            String text = String.valueOf(failure.getMessage());
-            return text.contains("alert") || text.contains("certificate");
-        }
-        return false;
+        return handshake && !brokenOff;
     }
 
     private Certificate certificate(Credentials credentials) {

@@ -1714,6 +1714,49 @@ public abstract class BackendConformanceSuite {
             }
             assertThat(received()).doesNotHaveDuplicates().hasSize(2_001);
         }
+
+        @Test
+        @Timeout(30)
+        @DisplayName("[sender-17] a rejection followed by a server that refuses reconnects: the rejected one fails, the "
+                + "rest wait while reconnects back off exponentially, and are delivered once each when the server "
+                + "takes connections again")
+        void aRejectionFollowedByAServerThatRefusesReconnects() throws Exception {
+            List<Notification> notifications = notifications(20);
+            server.rejectToken(notifications.get(4).token(), Status.of(8));
+            server.stopReading();
+            ApnsSender sender = sender(SenderOptions.builder().reconnectBackoff(Duration.ofMillis(40), Duration.ofSeconds(1)));
+            List<CompletableFuture<Outcome>> futures = new ArrayList<>();
+            for (Notification notification : notifications) {
+                futures.add(sender.submit(notification));
+            }
+            assertThat(server.awaitUntil(s -> s.connectionsAccepted() == 1, WAIT)).as("the first connection").isTrue();
+            server.refuseHandshakes(true);
+            server.resumeReading();
+
+            Outcome rejected = futures.get(4).get(10, TimeUnit.SECONDS);
+            long rejectedAt = System.nanoTime();
+            assertThat(server.awaitUntil(s -> s.refusedConnections() >= 4, Duration.ofSeconds(10)))
+                    .as("the sender keeps reconnecting").isTrue();
+            Duration fourRefusals = Duration.ofNanos(System.nanoTime() - rejectedAt);
+
+            assertThat(rejected.kind()).isEqualTo(Outcome.Kind.REJECTED);
+            for (int i = 0; i < 4; i++) {
+                assertThat(futures.get(i).get(10, TimeUnit.SECONDS).kind()).isEqualTo(Outcome.Kind.ACCEPTED);
+            }
+            assertThat(futures.subList(5, 20)).as("refused reconnects neither lose nor fail the rest").noneMatch(Future::isDone);
+            // The waits between the four refused connects are at least half of 40, 80 and 160 ms (jitter).
+            assertThat(fourRefusals).as("reconnects back off").isGreaterThanOrEqualTo(Duration.ofMillis(140));
+            assertThat(sender.metrics().pending()).isEqualTo(15);
+
+            server.refuseHandshakes(false);
+            for (CompletableFuture<Outcome> future : futures.subList(5, 20)) {
+                assertThat(future.get(10, TimeUnit.SECONDS).kind()).isEqualTo(Outcome.Kind.ACCEPTED);
+            }
+            List<DeviceToken> expected = new ArrayList<>(tokens(20));
+            expected.remove(4);
+            assertThat(received()).containsExactlyElementsOf(expected);
+            assertThat(sender.metrics().duplicatesPossible()).isZero();
+        }
     }
 
     /** Another new instance from {@link #createBackend()}, closed after the test. */
