@@ -26,7 +26,8 @@ import java.util.function.Consumer;
  * outcome. Prints the heap in use after each round, to show it stays flat.
  *
  * <p>Arguments: {@code [backend=blocking] [connections=1] [roundSize=1000000] [rounds=10] [warmupRounds=3]
- * [form=listener|future]}: {@code listener} submits with one shared outcome listener, {@code future} takes
+ * [form=listener|future]}: {@code rounds} measured after at least {@code warmupRounds} (and 20 s) of warm-up;
+ * {@code listener} submits with one shared outcome listener, {@code future} takes
  * each notification's future and counts its outcome with {@code whenComplete}. System properties
  * {@code maxPending} (200,000) and {@code sentinelEvery} (the default of {@link SenderOptions}) tune the
  * sender.
@@ -54,14 +55,14 @@ public final class SenderThroughput {
         }
         String form = futures ? "futures" : "listener";
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        Rounds measured = new Rounds(warmupRounds);
+        Rounds measured = new Rounds(warmupRounds, rounds);
         long minHeap = Long.MAX_VALUE;
         long maxHeap = 0;
         try (MockApnsProcess server = MockApnsProcess.start();
              ApnsSession session = ApnsSession.builder().backend(backend).credentials(server.credentials())
                      .gateway(server.gateway()).trust(server.trust()).build();
              ApnsSender sender = session.sender(server.credentials(), options.build())) {
-            for (int round = 0; round < rounds; round++) {
+            while (measured.more()) {
                 double rate = run(sender, notifications, roundSize, futures);
                 boolean counts = measured.record(rate);
                 long heap = memory.getHeapMemoryUsage().getUsed() >> 20;

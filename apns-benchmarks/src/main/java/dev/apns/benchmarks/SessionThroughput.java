@@ -19,7 +19,8 @@ import java.util.List;
  * notification. Prints notifications per second per round, then the median and best after the warm-up
  * rounds (see {@link Rounds}).
  *
- * <p>Arguments: {@code [backend=blocking] [tokens=200000] [rounds=10] [warmupRounds=3]}.
+ * <p>Arguments: {@code [backend=blocking] [tokens=200000] [rounds=10] [warmupRounds=3]}: {@code rounds} measured
+ * after at least {@code warmupRounds} (and 20 s) of warm-up.
  */
 public final class SessionThroughput {
     private SessionThroughput() {
@@ -40,8 +41,8 @@ public final class SessionThroughput {
              ApnsSession session = ApnsSession.builder().backend(backend).credentials(server.credentials())
                      .gateway(server.gateway()).trust(server.trust())
                      .confirmation(Confirmation.sentinel(Duration.ofSeconds(30))).writeChunkBytes(64 * 1024).build()) {
-            Rounds measured = new Rounds(warmupRounds);
-            for (int round = 1; round <= rounds; round++) {
+            Rounds measured = new Rounds(warmupRounds, rounds);
+            for (int round = 1; measured.more(); round++) {
                 long began = System.nanoTime();
                 Result result = session.send(message);
                 double seconds = (System.nanoTime() - began) / 1e9;

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
 
@@ -21,7 +22,9 @@ import javax.net.ssl.SSLContext;
  * Pushy 0.4.3 ({@code pushy}) and java-apns 1.0.0.Beta6 ({@code java-apns}), each as its documentation
  * shows, against the same mock server in another JVM, over TLS on 127.0.0.1. Neither reports success, so
  * a round ends when the server has accepted every notification of it. Measured in rounds like
- * {@code SenderThroughput}: the first rounds warm the JVM up, the rest are reported as median and best.
+ * {@code SenderThroughput}, by the same rule as its {@code Rounds}: warm-up lasts at least {@code warmupRounds}
+ * rounds and at least 20 s ({@code -Dapns.bench.warmupSeconds}), then {@code rounds} are measured and reported as
+ * median and best.
  *
  * <p>Arguments: {@code pushy|java-apns [roundSize=300000] [rounds=10] [warmupRounds=3]}.
  */
@@ -52,20 +55,26 @@ public final class LegacyThroughput {
             };
             try {
                 List<Double> measured = new ArrayList<>();
-                for (int round = 1; round <= rounds; round++) {
+                long minWarmupNanos = TimeUnit.SECONDS.toNanos(Long.getLong("apns.bench.warmupSeconds", 20));
+                long began = System.nanoTime();
+                int warmups = 0;
+                while (measured.size() < rounds) {
                     double rate = run(sender, server, tokens, count);
-                    boolean counts = round > warmupRounds;
+                    boolean counts = !measured.isEmpty()
+                            || (warmups >= warmupRounds && System.nanoTime() - began >= minWarmupNanos);
                     if (counts) {
                         measured.add(rate);
+                    } else {
+                        warmups++;
                     }
                     System.out.printf("  %s %s: %,.0f notifications/s%n",
-                            counts ? "round " + (round - warmupRounds) : "warm-up " + round, client, rate);
+                            counts ? "round " + measured.size() : "warm-up " + warmups, client, rate);
                 }
                 measured.sort(null);
                 System.out.printf("%s: median %,.0f, best %,.0f notifications/s over %d rounds after %d of warm-up of %,d "
                                 + "(until the server accepted all)%n", client,
                         measured.isEmpty() ? 0 : measured.get(measured.size() / 2),
-                        measured.isEmpty() ? 0 : measured.get(measured.size() - 1), measured.size(), warmupRounds, count);
+                        measured.isEmpty() ? 0 : measured.get(measured.size() - 1), measured.size(), warmups, count);
             } finally {
                 sender.close();
             }
