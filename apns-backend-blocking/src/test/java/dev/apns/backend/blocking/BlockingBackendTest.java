@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -36,9 +35,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLSocket;
 
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class BlockingBackendTest {
@@ -163,27 +160,6 @@ class BlockingBackendTest {
         assertThat(reason.kind()).isIn(CloseReason.Kind.PEER, CloseReason.Kind.ERROR);
         assertThat(listener.closeCalls()).isEqualTo(1);
         assertThat(connection.isOpen()).isFalse();
-    }
-
-    @Test
-    void peerThatDropsTcpWithoutCloseNotifyIsReportedAsPeerAfterItsData() throws Exception {
-        TlsTestServer server = track(TlsTestServer.tcp((plain, s) -> {
-            SSLSocket tls = (SSLSocket) serverContext.getSocketFactory().createSocket(plain, null, true);
-            tls.setUseClientMode(false);
-            tls.setNeedClientAuth(true);
-            tls.startHandshake();
-            tls.getOutputStream().write(7);
-            tls.getOutputStream().flush();
-            plain.close(); // FIN under TLS, no close_notify
-        }));
-        RecordingListener listener = new RecordingListener();
-
-        backend.connect(request(server.endpoint()), listener);
-        CloseReason reason = listener.awaitClosed(GENEROUS);
-
-        assertThat(listener.received()).containsExactly(7);
-        assertThat(reason).isSameAs(CloseReason.peer());
-        assertThat(listener.closeCalls()).isEqualTo(1);
     }
 
     @Test

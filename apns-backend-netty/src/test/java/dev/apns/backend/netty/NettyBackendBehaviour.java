@@ -43,7 +43,6 @@ import java.util.function.BooleanSupplier;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLSocket;
 
 /**
  * What the Netty backend does beyond the conformance suite (which both {@link NettyBackendConformanceTest}
@@ -275,27 +274,6 @@ abstract class NettyBackendBehaviour {
         });
 
         assertThat(failed).hasMessageContaining(server.endpoint().toString());
-    }
-
-    @Test
-    void peerThatDropsTcpWithoutCloseNotifyIsReportedAsPeerAfterItsData() throws Exception {
-        TlsTestServer server = track(TlsTestServer.tcp((plain, s) -> {
-            SSLSocket tls = (SSLSocket) serverContext.getSocketFactory().createSocket(plain, null, true);
-            tls.setUseClientMode(false);
-            tls.setNeedClientAuth(true);
-            tls.startHandshake();
-            tls.getOutputStream().write(7);
-            tls.getOutputStream().flush();
-            plain.close(); // FIN under TLS, no close_notify
-        }));
-        RecordingListener listener = listener();
-
-        backend.connect(request(server.endpoint()), listener);
-        CloseReason reason = listener.awaitClosed(GENEROUS);
-
-        assertThat(listener.received()).containsExactly(7);
-        assertThat(reason).isSameAs(CloseReason.peer());
-        assertThat(listener.closeCalls()).isEqualTo(1);
     }
 
     @Test

@@ -86,6 +86,7 @@ import java.util.stream.Collectors;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -850,6 +851,29 @@ public abstract class BackendConformanceSuite {
             assertThat(reason.kind()).as("[pipe-12] how the connection ended").isEqualTo(CloseReason.Kind.ERROR);
             assertThat(reason.cause()).as("[pipe-12] the cause").containsSame(bug);
             assertThat(connection.isOpen()).as("[pipe-12] isOpen() afterwards").isFalse();
+        }
+
+        @Test
+        @Timeout(10)
+        @DisplayName("[pipe-13] a peer that drops TCP without a TLS close_notify is reported as PEER, after its data")
+        void required_aPeerThatDropsTcpWithoutCloseNotifyIsReportedAsPeerAfterItsData() throws Exception {
+            TlsTestServer dropper = track(TlsTestServer.tcp((plain, s) -> {
+                SSLSocket tls = (SSLSocket) serverContext.getSocketFactory().createSocket(plain, null, true);
+                tls.setUseClientMode(false);
+                tls.setNeedClientAuth(true);
+                tls.startHandshake();
+                tls.getOutputStream().write(7);
+                tls.getOutputStream().flush();
+                plain.close(); // FIN under TLS, no close_notify
+            }));
+            RecordingListener listener = listener();
+
+            availableBackend().connect(request(dropper.endpoint()), listener);
+
+            CloseReason reason = awaitClosed(listener, "[pipe-13]");
+            assertThat(listener.received()).as("[pipe-13] the bytes before the drop").containsExactly(7);
+            assertThat(reason.kind()).as("[pipe-13] how the connection ended").isEqualTo(CloseReason.Kind.PEER);
+            assertThat(listener.closeCalls()).as("[pipe-13] onClosed calls").isEqualTo(1);
         }
     }
 
