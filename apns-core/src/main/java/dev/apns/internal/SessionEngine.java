@@ -204,7 +204,8 @@ public final class SessionEngine {
         }
         boolean handshake = false;
         boolean brokenOff = false;
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < 32; t = t.getCause(), depth++) { // bounded: causes may cycle
             if (t instanceof CertificateException || t instanceof CertPathValidatorException
                     || t instanceof CertPathBuilderException) {
                 return true;
