@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Rounds {
     /** The shortest warm-up, whatever the number of rounds. */
-    static final long MIN_WARMUP_NANOS = TimeUnit.SECONDS.toNanos(Long.getLong("apns.bench.warmupSeconds", 20));
+    private static final long MIN_WARMUP_NANOS = TimeUnit.SECONDS.toNanos(Long.getLong("apns.bench.warmupSeconds", 20));
 
     private final int warmupRounds;
     private final int measuredRounds;

@@ -1748,7 +1748,7 @@ public abstract class BackendConformanceSuite {
             List<Notification> notifications = notifications(20);
             server.rejectToken(notifications.get(4).token(), Status.of(8));
             server.stopReading();
-            ApnsSender sender = sender(SenderOptions.builder().reconnectBackoff(Duration.ofMillis(40), Duration.ofSeconds(1)));
+            ApnsSender sender = sender(options().reconnectBackoff(Duration.ofMillis(40), Duration.ofSeconds(1)));
             List<CompletableFuture<Outcome>> futures = new ArrayList<>();
             for (Notification notification : notifications) {
                 futures.add(sender.submit(notification));
