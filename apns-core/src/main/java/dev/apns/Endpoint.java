@@ -3,14 +3,20 @@ package dev.apns;
 import java.util.Objects;
 
 /**
- * A host and port of an APNs service: the gateway that accepts notifications or the feedback service.
+ * A host and port of an APNs service: the HTTP/2 provider API, the binary gateway or the feedback service.
  * Immutable. Apple's hosts are constants here; any host and port is accepted for private gateways and
  * tests.
  */
 public record Endpoint(String host, int port) {
-    /** The production push gateway. */
+    /** The production HTTP/2 provider API. */
+    public static final Endpoint API_PRODUCTION = new Endpoint("api.push.apple.com", 443);
+    /** The development (sandbox) HTTP/2 provider API. */
+    public static final Endpoint API_SANDBOX = new Endpoint("api.sandbox.push.apple.com", 443);
+    /** The port Apple also serves the HTTP/2 provider API on, for networks that block 443. */
+    public static final int API_ALTERNATE_PORT = 2197;
+    /** The production push gateway (binary protocol). */
     public static final Endpoint GATEWAY_PRODUCTION = new Endpoint("gateway.push.apple.com", 2195);
-    /** The sandbox (development) push gateway. */
+    /** The sandbox (development) push gateway (binary protocol). */
     public static final Endpoint GATEWAY_SANDBOX = new Endpoint("gateway.sandbox.push.apple.com", 2195);
     /** The production feedback service. */
     public static final Endpoint FEEDBACK_PRODUCTION = new Endpoint("feedback.push.apple.com", 2196);
@@ -25,6 +31,11 @@ public record Endpoint(String host, int port) {
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("Endpoint port must be between 1 and 65535, was " + port + ".");
         }
+    }
+
+    /** The same host on another port, for example {@link #API_ALTERNATE_PORT}. */
+    public Endpoint withPort(int port) {
+        return new Endpoint(host, port);
     }
 
     /** An endpoint at {@code host:port}. */

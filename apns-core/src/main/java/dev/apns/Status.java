@@ -6,7 +6,7 @@ package dev.apns;
  *
  * @param code the raw status byte, 0 to 255
  */
-public record Status(int code) {
+public record Status(int code) implements RejectionReason {
 
     /** The documented status codes, and {@link #UNKNOWN} for any other. */
     public enum Reason {
@@ -83,9 +83,16 @@ public record Status(int code) {
     }
 
     /** A short English explanation including the raw code. */
+    @Override
     public String description() {
         Reason reason = reason();
         return reason == Reason.UNKNOWN ? "Undocumented status code " + code : reason.description + " (" + code + ")";
+    }
+
+    /** Status 8, invalid token: stop sending to it. */
+    @Override
+    public boolean tokenIsInvalid() {
+        return reason() == Reason.INVALID_TOKEN;
     }
 
     /** What the SDK does about this status; see {@link Category}. */
