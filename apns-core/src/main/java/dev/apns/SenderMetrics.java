@@ -8,7 +8,8 @@ import java.util.Map;
  * @param submitted notifications taken by submit or offer
  * @param written notifications written to a connection, resends included
  * @param accepted notifications that ended accepted
- * @param rejected notifications that ended rejected, by status code
+ * @param rejected notifications that ended rejected, by reason: a binary status code in decimal ({@code "8"}), an
+ *     HTTP/2 reason string ({@code "Unregistered"})
  * @param unsent notifications that ended unsent
  * @param resent notifications written again after a rejection, a shutdown or a dead connection
  * @param duplicatesPossible notifications resent without knowing whether the server had them (a connection
@@ -18,10 +19,12 @@ import java.util.Map;
  * @param inFlight notifications written and not yet confirmed now
  * @param connectionsOpen connections open now
  * @param reconnects connections opened after the first one of each worker
+ * @param retried notifications put aside to be sent again later after a server error (HTTP/2 5xx and
+ *     TooManyRequests), each retry counted
  */
-public record SenderMetrics(long submitted, long written, long accepted, Map<Integer, Long> rejected, long unsent,
+public record SenderMetrics(long submitted, long written, long accepted, Map<String, Long> rejected, long unsent,
                             long resent, long duplicatesPossible, long pending, long inFlight, int connectionsOpen,
-                            long reconnects) {
+                            long reconnects, long retried) {
     public SenderMetrics {
         rejected = Map.copyOf(rejected);
     }

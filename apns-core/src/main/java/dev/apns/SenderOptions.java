@@ -27,9 +27,25 @@ import java.util.Objects;
  * @param reconnectBackoff the first wait before reconnecting after a failure; doubles, with jitter, up to
  *     {@code maxReconnectBackoff}
  * @param maxReconnectBackoff the longest wait between reconnects (default 30 s)
+ * @param maxPendingBytes payload bytes queued or in flight at most (default 128 MiB), beside {@code maxPending}:
+ *     a producer waits while either bound is reached. Checked before a notification takes its place, so
+ *     producers racing each other may pass it by a payload each.
+ * @param maxServerRetries HTTP/2: how many times one notification is sent again after a server error that Apple
+ *     says to retry later (5xx, TooManyRequests) before it ends unsent with that reason (default 3)
+ * @param serverRetryBackoff HTTP/2: the wait before the first such retry; doubles for each later one, with
+ *     jitter, up to {@code maxReconnectBackoff} (default 1 s)
+ * @param requestTimeout HTTP/2: how long a written notification may wait for its answer; a connection with an
+ *     answer overdue is taken as stuck, closed and replaced, and its unanswered notifications are sent again
+ *     (counted as possible duplicates) (default 30 s)
+ * @param maxStreamsPerConnection HTTP/2: notifications in flight on one connection at most; the server's
+ *     MAX_CONCURRENT_STREAMS lowers it further (default 1000)
+ * @param http2 HTTP/2: the topic and push type of notifications that name none, and whether notifications are
+ *     checked against Apple's documented limits before they are sent
  */
 public record SenderOptions(int connections, int maxPending, Duration submitTimeout, Confirmation confirmation,
-                            int sentinelEvery, int maxBlindResends, Duration reconnectBackoff, Duration maxReconnectBackoff) {
+                            int sentinelEvery, int maxBlindResends, Duration reconnectBackoff, Duration maxReconnectBackoff,
+                            long maxPendingBytes, int maxServerRetries, Duration serverRetryBackoff, Duration requestTimeout,
+                            int maxStreamsPerConnection, Http2Defaults http2) {
     public SenderOptions {
         if (connections < 1) {
             throw new IllegalArgumentException("connections must be at least 1, was " + connections + ".");
@@ -50,6 +66,21 @@ public record SenderOptions(int connections, int maxPending, Duration submitTime
         if (submitTimeout.isNegative() || reconnectBackoff.isNegative() || maxReconnectBackoff.compareTo(reconnectBackoff) < 0) {
             throw new IllegalArgumentException("Timeouts must not be negative and maxReconnectBackoff must be at least reconnectBackoff.");
         }
+        if (maxPendingBytes < 8192) {
+            throw new IllegalArgumentException("maxPendingBytes must be at least 8192, was " + maxPendingBytes + ".");
+        }
+        if (maxServerRetries < 0) {
+            throw new IllegalArgumentException("maxServerRetries must not be negative, was " + maxServerRetries + ".");
+        }
+        Objects.requireNonNull(serverRetryBackoff, "serverRetryBackoff");
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
+        if (serverRetryBackoff.isNegative() || requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new IllegalArgumentException("serverRetryBackoff must not be negative and requestTimeout must be positive.");
+        }
+        if (maxStreamsPerConnection < 1) {
+            throw new IllegalArgumentException("maxStreamsPerConnection must be at least 1, was " + maxStreamsPerConnection + ".");
+        }
+        Objects.requireNonNull(http2, "http2");
     }
 
     /** The defaults. */
@@ -72,8 +103,45 @@ public record SenderOptions(int connections, int maxPending, Duration submitTime
         private int maxBlindResends = 5;
         private Duration reconnectBackoff = Duration.ofMillis(100);
         private Duration maxReconnectBackoff = Duration.ofSeconds(30);
+        private long maxPendingBytes = 128L * 1024 * 1024;
+        private int maxServerRetries = 3;
+        private Duration serverRetryBackoff = Duration.ofSeconds(1);
+        private Duration requestTimeout = Duration.ofSeconds(30);
+        private int maxStreamsPerConnection = 1000;
+        private Http2Defaults http2 = Http2Defaults.defaults();
 
         private Builder() {
+        }
+
+        public Builder maxPendingBytes(long bytes) {
+            this.maxPendingBytes = bytes;
+            return this;
+        }
+
+        public Builder maxServerRetries(int retries) {
+            this.maxServerRetries = retries;
+            return this;
+        }
+
+        public Builder serverRetryBackoff(Duration first) {
+            this.serverRetryBackoff = first;
+            return this;
+        }
+
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = timeout;
+            return this;
+        }
+
+        public Builder maxStreamsPerConnection(int streams) {
+            this.maxStreamsPerConnection = streams;
+            return this;
+        }
+
+        /** HTTP/2 defaults for notifications: topic, push type, checks before sending. */
+        public Builder http2(Http2Defaults http2) {
+            this.http2 = http2;
+            return this;
         }
 
         public Builder connections(int connections) {
@@ -115,7 +183,8 @@ public record SenderOptions(int connections, int maxPending, Duration submitTime
         /** The options; invalid values are refused here with a sentence naming them. */
         public SenderOptions build() {
             return new SenderOptions(connections, maxPending, submitTimeout, confirmation, sentinelEvery, maxBlindResends,
-                    reconnectBackoff, maxReconnectBackoff);
+                    reconnectBackoff, maxReconnectBackoff, maxPendingBytes, maxServerRetries, serverRetryBackoff,
+                    requestTimeout, maxStreamsPerConnection, http2);
         }
     }
 }

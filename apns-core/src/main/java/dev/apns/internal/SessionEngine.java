@@ -13,6 +13,7 @@ import dev.apns.SenderOptions;
 import dev.apns.spi.Backend;
 import dev.apns.spi.Certificate;
 import dev.apns.spi.ConnectRequest;
+import dev.apns.spi.Connection;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,14 +99,39 @@ public final class SessionEngine {
 
     public ApnsSender sender(Credentials credentials, SenderOptions options) {
         requireOpen();
-        StreamSender sender = new StreamSender(this, new PoolKey(config.gateway(), certificate(credentials)),
-                Objects.requireNonNull(options, "options"));
+        PoolKey key = new PoolKey(config.gateway(), certificate(credentials));
+        StreamSender sender = new StreamSender(this, key.endpoint(), Objects.requireNonNull(options, "options"),
+                (owner, name) -> new StreamWorker(owner, key, name));
         senders.add(sender);
         if (closed) {
             sender.shutdown(Duration.ZERO);
             throw new IllegalStateException("This ApnsSession is closed.");
         }
         return sender;
+    }
+
+    /** A long-lived HTTP/2 sender to {@code target}. */
+    ApnsSender http2Sender(Http2Target target, SenderOptions options) {
+        requireOpen();
+        Objects.requireNonNull(options, "options");
+        Http2Target capped = target;
+        StreamSender sender = new StreamSender(this, target.endpoint(), options,
+                (owner, name) -> new Http2Worker(owner, capped, name),
+                options.http2().checkBeforeSending() ? n -> Http2Exchange.check(n, options.http2()) : n -> { });
+        senders.add(sender);
+        if (closed) {
+            sender.shutdown(Duration.ZERO);
+            throw new IllegalStateException("This ApnsSession is closed.");
+        }
+        return sender;
+    }
+
+    /** A new HTTP/2 connection for a sender's worker, offering {@code h2} by ALPN. */
+    Connection connectHttp2(Http2Target target, Connection.Listener listener) throws IOException {
+        if (closed) {
+            throw new IllegalStateException("The session is closed.");
+        }
+        return backend.connect(request(target.endpoint(), target.certificate()), listener);
     }
 
     void forget(StreamSender sender) {

@@ -30,6 +30,18 @@ final class StreamEntry extends CompletableFuture<Outcome> {
     int writes;
     /** Times resent without knowing whether the server had it (connection death, unattributable answer). */
     int blindResends;
+    /** Whether it was written once and no answer said what became of it: the server may have it. */
+    boolean fateUnknown;
+    /** Times sent again after a server error that Apple says to retry (HTTP/2 5xx, TooManyRequests). */
+    int serverRetries;
+    /** Whether it was sent again once after its provider token was refused as expired (HTTP/2). */
+    boolean tokenRenewed;
+    /** When a retry after a server error is due ({@link System#nanoTime()}). */
+    long retryAtNanos;
+    /** The HTTP/2 connection its stream is open on, or null; guarded by that connection's monitor. */
+    Http2Link link;
+    /** The {@code authorization} header it was last sent with (HTTP/2 token authentication), or null. */
+    String authorization;
 
     private volatile int finished;
 
@@ -44,6 +56,11 @@ final class StreamEntry extends CompletableFuture<Outcome> {
      */
     boolean claim() {
         return FINISHED.compareAndSet(this, 0, 1);
+    }
+
+    /** Whether its outcome was given. */
+    boolean isFinished() {
+        return finished != 0;
     }
 
     /** Completes the future, or tells the listener; a listener that throws is logged and changes nothing. */

@@ -8,6 +8,9 @@ import dev.apns.SenderFullException;
 import dev.apns.SenderMetrics;
 import dev.apns.SenderOptions;
 import dev.apns.Status;
+import dev.apns.Endpoint;
+import dev.apns.Http2Reason;
+import dev.apns.RejectionReason;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +19,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.PriorityQueue;
+import java.util.function.BiFunction;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -48,11 +53,15 @@ final class StreamSender implements ApnsSender {
     private enum State { RUNNING, DRAINING, STOPPED }
 
     final SessionEngine session;
-    final PoolKey key;
+    /** Where the notifications go, for messages. */
+    final Endpoint endpoint;
     final SenderOptions options;
+    private final Consumer<Notification> check;
 
     /** Notifications given a place so far; the latest one's number. */
     private final AtomicLong submittedCount = new AtomicLong();
+    /** Payload bytes of the notifications queued or in flight. */
+    private final AtomicLong pendingBytes = new AtomicLong();
     /** Notifications that reached their outcome so far. */
     private final AtomicLong finishedCount = new AtomicLong();
     /** Producers waiting on {@link #roomFreed}; whoever frees room signals only when there are some. */
@@ -67,7 +76,10 @@ final class StreamSender implements ApnsSender {
     private volatile int resendCount;
     /** Workers waiting on {@link #changed} for work; producers signal only when there are some. */
     private final AtomicInteger waiting = new AtomicInteger();
-    private final List<StreamWorker> workers = new ArrayList<>();
+    private final List<SenderWorker> workers = new ArrayList<>();
+    /** Notifications waiting for a retry after a server error, by due time; guarded by {@link #lock}. */
+    private final PriorityQueue<StreamEntry> retries = new PriorityQueue<>(Comparator.comparingLong(e -> e.retryAtNanos));
+    private volatile int retryCount;
     private volatile State state = State.RUNNING;
     private volatile Throwable permanentFailure;
 
@@ -77,17 +89,31 @@ final class StreamSender implements ApnsSender {
     final LongAdder resent = new LongAdder();
     final LongAdder duplicatesPossible = new LongAdder();
     final LongAdder reconnects = new LongAdder();
-    private final Map<Integer, LongAdder> rejected = new ConcurrentHashMap<>();
+    final LongAdder retried = new LongAdder();
+    private final Map<String, LongAdder> rejected = new ConcurrentHashMap<>();
 
-    StreamSender(SessionEngine session, PoolKey key, SenderOptions options) {
+    /**
+     * A sender with one worker per connection, made by {@code workers} from this sender and a thread name.
+     */
+    StreamSender(SessionEngine session, Endpoint endpoint, SenderOptions options,
+                 BiFunction<StreamSender, String, SenderWorker> workers) {
+        this(session, endpoint, options, workers, notification -> { });
+    }
+
+    /**
+     * A sender as above that passes each notification to {@code check} before taking it; {@code check} throws to
+     * refuse one (nothing is queued then).
+     */
+    StreamSender(SessionEngine session, Endpoint endpoint, SenderOptions options,
+                 BiFunction<StreamSender, String, SenderWorker> workers, Consumer<Notification> check) {
+        this.check = check;
         this.session = session;
-        this.key = key;
+        this.endpoint = endpoint;
         this.options = options;
         for (int i = 1; i <= options.connections(); i++) {
-            StreamWorker worker = new StreamWorker(this, "apns-sender-" + key.endpoint() + "-" + i);
-            workers.add(worker);
+            this.workers.add(workers.apply(this, "apns-sender-" + endpoint + "-" + i));
         }
-        workers.forEach(StreamWorker::start);
+        this.workers.forEach(SenderWorker::start);
     }
 
     @Override
@@ -115,9 +141,11 @@ final class StreamSender implements ApnsSender {
 
     private StreamEntry submitEntry(StreamEntry entry) throws InterruptedException {
         requireRunning();
+        check.accept(entry.notification);
         if (!tryReserve(entry) && !awaitRoom(entry, options.submitTimeout().toNanos())) {
-            throw new SenderFullException("The sender for " + key.endpoint() + " stayed full (" + options.maxPending()
-                    + " notifications queued or in flight) for " + options.submitTimeout() + ".");
+            throw new SenderFullException("The sender for " + endpoint + " stayed full (" + options.maxPending()
+                    + " notifications or " + options.maxPendingBytes() + " payload bytes queued or in flight) for "
+                    + options.submitTimeout() + ".");
         }
         enqueue(entry);
         return entry;
@@ -125,6 +153,7 @@ final class StreamSender implements ApnsSender {
 
     private boolean offerEntry(StreamEntry entry) {
         requireRunning();
+        check.accept(entry.notification);
         if (!tryReserve(entry)) {
             return false;
         }
@@ -135,13 +164,19 @@ final class StreamSender implements ApnsSender {
     /** Takes a place for {@code entry} and numbers it, if fewer than {@code maxPending} are pending. */
     private boolean tryReserve(StreamEntry entry) {
         long max = options.maxPending();
+        int size = entry.notification.payload().size();
         while (true) {
             long submitted = submittedCount.get();
             if (submitted - finishedCount.get() >= max) {
                 return false;
             }
+            long bytes = pendingBytes.get();
+            if (bytes > 0 && bytes + size > options.maxPendingBytes()) {
+                return false;
+            }
             if (submittedCount.compareAndSet(submitted, submitted + 1)) {
                 entry.sequence = submitted + 1;
+                pendingBytes.addAndGet(size);
                 return true;
             }
         }
@@ -196,13 +231,12 @@ final class StreamSender implements ApnsSender {
 
     @Override
     public SenderMetrics metrics() {
-        Map<Integer, Long> byStatus = new java.util.TreeMap<>();
-        rejected.forEach((code, count) -> byStatus.put(code, count.sum()));
-        long inFlight = workers.stream().mapToLong(StreamWorker::inFlight).sum();
-        int open = (int) workers.stream().filter(StreamWorker::isConnected).count();
-        return new SenderMetrics(submittedCount.get(), written.sum(), accepted.sum(), byStatus, unsent.sum(), resent.sum(),
-                duplicatesPossible.sum(), pending(), inFlight, open,
-                reconnects.sum());
+        Map<String, Long> byReason = new java.util.TreeMap<>();
+        rejected.forEach((reason, count) -> byReason.put(reason, count.sum()));
+        long inFlight = workers.stream().mapToLong(SenderWorker::inFlight).sum();
+        int open = (int) workers.stream().filter(SenderWorker::isConnected).count();
+        return new SenderMetrics(submittedCount.get(), written.sum(), accepted.sum(), byReason, unsent.sum(), resent.sum(),
+                duplicatesPossible.sum(), pending(), inFlight, open, reconnects.sum(), retried.sum());
     }
 
     @Override
@@ -231,7 +265,7 @@ final class StreamSender implements ApnsSender {
             lock.unlock();
         }
         List<StreamEntry> left = new ArrayList<>();
-        for (StreamWorker worker : workers) {
+        for (SenderWorker worker : workers) {
             left.addAll(worker.stop());
         }
         left.addAll(drainQueues());
@@ -275,6 +309,9 @@ final class StreamSender implements ApnsSender {
         if (state == State.STOPPED) {
             return into;
         }
+        if (retryCount > 0) {
+            moveDueRetries(System.nanoTime());
+        }
         if (resendCount > 0) {
             lock.lock();
             try {
@@ -297,6 +334,78 @@ final class StreamSender implements ApnsSender {
         return resendCount > 0 || !fresh.isEmpty();
     }
 
+    /**
+     * Waits until {@code ready} holds or {@link #wake()} is called, at most {@code nanos}; {@code ready} is tested
+     * under the lock that {@link #wakeIfWaiting()} signals under, so no wake-up is lost between test and wait.
+     */
+    void awaitUntil(java.util.function.BooleanSupplier ready, long nanos) throws InterruptedException {
+        lock.lock();
+        try {
+            waiting.incrementAndGet();
+            try {
+                long left = nanos;
+                while (left > 0 && state != State.STOPPED && !ready.getAsBoolean()) {
+                    left = changed.awaitNanos(left);
+                }
+            } finally {
+                waiting.decrementAndGet();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@link #wake()}, but only when a worker waits: one volatile read on the hot path otherwise. */
+    void wakeIfWaiting() {
+        if (waiting.get() > 0) {
+            wake();
+        }
+    }
+
+    /** Puts an entry aside until {@code atNanos}, then in front of new notifications (a retry after a server error). */
+    void retryLater(StreamEntry entry, long atNanos) {
+        retried.increment();
+        lock.lock();
+        try {
+            entry.retryAtNanos = atNanos;
+            retries.add(entry);
+            retryCount = retries.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** When the earliest retry is due, or {@link Long#MAX_VALUE} when none waits. */
+    long nextRetryNanos() {
+        if (retryCount == 0) {
+            return Long.MAX_VALUE;
+        }
+        lock.lock();
+        try {
+            StreamEntry first = retries.peek();
+            return first == null ? Long.MAX_VALUE : first.retryAtNanos;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void moveDueRetries(long now) {
+        lock.lock();
+        try {
+            List<StreamEntry> due = new ArrayList<>();
+            while (!retries.isEmpty() && retries.peek().retryAtNanos - now <= 0) {
+                due.add(retries.poll());
+            }
+            for (int i = due.size() - 1; i >= 0; i--) {
+                resends.addFirst(due.get(i));
+            }
+            retryCount = retries.size();
+            resendCount = resends.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Everything queued, resends first; the queues are empty afterwards. */
     private List<StreamEntry> drainQueues() {
         List<StreamEntry> drained = new ArrayList<>();
@@ -305,6 +414,9 @@ final class StreamSender implements ApnsSender {
             drained.addAll(resends);
             resends.clear();
             resendCount = 0;
+            drained.addAll(retries);
+            retries.clear();
+            retryCount = 0;
         } finally {
             lock.unlock();
         }
@@ -324,10 +436,15 @@ final class StreamSender implements ApnsSender {
             return;
         }
         List<StreamEntry> giveUp = new ArrayList<>();
+        boolean stopped;
         lock.lock();
         try {
-            for (int i = entries.size() - 1; i >= 0; i--) {
+            stopped = state == State.STOPPED;
+            for (int i = entries.size() - 1; i >= 0 && !stopped; i--) {
                 StreamEntry entry = entries.get(i);
+                if (blind) {
+                    entry.fateUnknown = true;
+                }
                 if (blind && ++entry.blindResends > options.maxBlindResends()) {
                     giveUp.add(entry);
                 } else {
@@ -338,6 +455,14 @@ final class StreamSender implements ApnsSender {
             changed.signalAll();
         } finally {
             lock.unlock();
+        }
+        if (stopped) {
+            // The queues were drained by the shutdown already: nobody would write these.
+            for (StreamEntry entry : entries) {
+                finishUnsent(entry, new NotDeliveredException("The sender was shut down before this notification was "
+                        + "answered.", null, null));
+            }
+            return;
         }
         for (StreamEntry entry : giveUp) {
             finishUnsent(entry, new NotDeliveredException("Resent " + options.maxBlindResends() + " times after "
@@ -359,7 +484,7 @@ final class StreamSender implements ApnsSender {
     void failPermanently(Throwable cause) {
         if (permanentFailure == null) {
             permanentFailure = cause;
-            LOG.error("The sender for {} stops: {}", key.endpoint(), cause.toString());
+            LOG.error("The sender for {} stops: {}", endpoint, cause.toString());
         }
         List<StreamEntry> drained = drainQueues();
         wake();
@@ -375,8 +500,17 @@ final class StreamSender implements ApnsSender {
     void finishAccepted(StreamEntry entry) {
         if (entry.claim()) {
             accepted.increment();
-            release(1);
+            release(1, entry.notification.payload().size());
             entry.deliver(Outcome.accepted(entry.notification));
+        }
+    }
+
+    /** Accepted with the server's answer (HTTP/2). */
+    void finishAccepted(StreamEntry entry, String apnsId, String uniqueId) {
+        if (entry.claim()) {
+            accepted.increment();
+            release(1, entry.notification.payload().size());
+            entry.deliver(Outcome.accepted(entry.notification, apnsId, uniqueId));
         }
     }
 
@@ -392,31 +526,54 @@ final class StreamSender implements ApnsSender {
             return;
         }
         accepted.add(claimed.size());
-        release(claimed.size());
+        long bytes = 0;
+        for (StreamEntry entry : claimed) {
+            bytes += entry.notification.payload().size();
+        }
+        release(claimed.size(), bytes);
         for (StreamEntry entry : claimed) {
             entry.deliver(Outcome.accepted(entry.notification));
         }
     }
 
-    void finishRejected(StreamEntry entry, Status status) {
+    void finishRejected(StreamEntry entry, RejectionReason reason, String apnsId) {
         if (entry.claim()) {
-            rejected.computeIfAbsent(status.code(), c -> new LongAdder()).increment();
-            release(1);
-            entry.deliver(Outcome.rejected(entry.notification, status));
+            rejected.computeIfAbsent(metricKey(reason), c -> new LongAdder()).increment();
+            release(1, entry.notification.payload().size());
+            entry.deliver(Outcome.rejected(entry.notification, reason, apnsId));
         }
     }
 
+    /**
+     * The key of a rejection in {@link SenderMetrics#rejected()}: a binary status's code in decimal, an HTTP/2
+     * reason's string (or its HTTP status when the server gave none).
+     */
+    static String metricKey(RejectionReason reason) {
+        if (reason instanceof Status status) {
+            return Integer.toString(status.code());
+        }
+        Http2Reason http2 = (Http2Reason) reason;
+        return http2.reason().isEmpty() ? Integer.toString(http2.status()) : http2.reason();
+    }
+
+    /** Unsent; {@code possiblyDelivered} is taken from the entry (it was written once with no answer). */
     boolean finishUnsent(StreamEntry entry, Throwable cause) {
+        return finishUnsent(entry, cause, null);
+    }
+
+    /** Unsent after the server's last refusal {@code reason} (may be null). */
+    boolean finishUnsent(StreamEntry entry, Throwable cause, RejectionReason reason) {
         if (entry.claim()) {
             unsent.increment();
-            release(1);
-            entry.deliver(Outcome.unsent(entry.notification, cause));
+            release(1, entry.notification.payload().size());
+            entry.deliver(Outcome.unsent(entry.notification, cause, reason, entry.fateUnknown));
             return true;
         }
         return false;
     }
 
-    private void release(int count) {
+    private void release(int count, long bytes) {
+        pendingBytes.addAndGet(-bytes);
         finishedCount.addAndGet(count);
         if (waitingProducers.get() > 0) {
             lock.lock();

@@ -27,7 +27,7 @@ import java.util.concurrent.locks.LockSupport;
  * or sentinel), and settles the window with {@link AttemptOutcome}'s rules when an error response or the
  * end of the connection arrives. Reconnects with exponential backoff and jitter.
  */
-final class StreamWorker implements Runnable {
+final class StreamWorker implements SenderWorker, Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamWorker.class);
     private static final int TAKE_AT_ONCE = 512;
     private static final int CHUNK_BYTES = 64 * 1024;
@@ -47,6 +47,7 @@ final class StreamWorker implements Runnable {
     private static final byte[] SENTINEL_PAYLOAD = "{}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final StreamSender sender;
+    private final PoolKey key;
     private final Thread thread;
     private final ArrayDeque<StreamEntry> window = new ArrayDeque<>();
     private final List<StreamEntry> batch = new ArrayList<>(TAKE_AT_ONCE);
@@ -67,8 +68,9 @@ final class StreamWorker implements Runnable {
     private boolean progressOnConnection;
     private long backoffNanos;
 
-    StreamWorker(StreamSender sender, String name) {
+    StreamWorker(StreamSender sender, PoolKey key, String name) {
         this.sender = sender;
+        this.key = key;
         this.thread = new Thread(this, name);
         this.thread.setDaemon(true);
         Confirmation confirmation = sender.options.confirmation();
@@ -78,21 +80,25 @@ final class StreamWorker implements Runnable {
         this.backoffNanos = sender.options.reconnectBackoff().toNanos();
     }
 
-    void start() {
+    @Override
+    public void start() {
         thread.start();
     }
 
-    long inFlight() {
+    @Override
+    public long inFlight() {
         return inFlight;
     }
 
-    boolean isConnected() {
+    @Override
+    public boolean isConnected() {
         GatewayConnection c = connection;
         return c != null && c.isUsable();
     }
 
     /** After the sender stopped: closes the connection, waits for the thread, returns what it still held. */
-    List<StreamEntry> stop() {
+    @Override
+    public List<StreamEntry> stop() {
         GatewayConnection c = connection;
         if (c != null) {
             c.close();
@@ -129,6 +135,7 @@ final class StreamWorker implements Runnable {
             if (c != null) {
                 c.close();
             }
+            window.forEach(entry -> entry.fateUnknown = true); // written, never confirmed
             leftovers.addAll(window);
             leftovers.addAll(batch);
             window.clear();
@@ -200,7 +207,7 @@ final class StreamWorker implements Runnable {
 
     private void connect() throws InterruptedException {
         try {
-            GatewayConnection opened = sender.session.openStreamConnection(sender.key);
+            GatewayConnection opened = sender.session.openStreamConnection(key);
             opened.signal().thenRun(sender::wake);
             if (everConnected) {
                 sender.reconnects.increment();
@@ -214,7 +221,7 @@ final class StreamWorker implements Runnable {
                 sender.failPermanently(e);
                 return;
             }
-            LOG.debug("Connecting to {} failed: {}; retrying in {} ms.", sender.key.endpoint(), e.toString(),
+            LOG.debug("Connecting to {} failed: {}; retrying in {} ms.", key.endpoint(), e.toString(),
                     TimeUnit.NANOSECONDS.toMillis(backoffNanos));
             backOff();
         }
@@ -345,7 +352,7 @@ final class StreamWorker implements Runnable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                LOG.debug("Connection to {} did not report its end after a failed write.", sender.key.endpoint());
+                LOG.debug("Connection to {} did not report its end after a failed write.", key.endpoint());
             }
         }
         connection = null;
@@ -353,7 +360,7 @@ final class StreamWorker implements Runnable {
         window.clear();
         inFlight = 0;
         ErrorResponse response = c.errorResponse();
-        String endpoint = sender.key.endpoint().toString();
+        String endpoint = key.endpoint().toString();
         List<StreamEntry> resend = new ArrayList<>();
         boolean healthy = response != null;
         boolean blind = response == null;
@@ -376,7 +383,7 @@ final class StreamWorker implements Runnable {
                 sender.finishAccepted(entries.get(i));
             }
             if (outcome.rejected() >= 0) {
-                sender.finishRejected(entries.get(outcome.rejected()), outcome.rejectedStatus());
+                sender.finishRejected(entries.get(outcome.rejected()), outcome.rejectedStatus(), null);
             }
             DeliveryError error = outcome.error();
             for (int i : outcome.handBack()) {

@@ -180,7 +180,7 @@ class SendingSamplesTest {
             assertThat(futures.get(0).join().kind()).isEqualTo(Outcome.Kind.ACCEPTED);
             assertThat(futures.get(1).join().status()).contains(Status.of(8));
             assertThat(metrics.accepted()).isEqualTo(2);
-            assertThat(metrics.rejected()).containsEntry(8, 1L);
+            assertThat(metrics.rejected()).containsEntry("8", 1L);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.apns.micrometer;
 
 import dev.apns.ApnsSender;
 import dev.apns.SenderMetrics;
+import dev.apns.Http2Reason;
 import dev.apns.Status;
 
 import io.micrometer.core.instrument.FunctionCounter;
@@ -11,7 +12,9 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Set;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.ToDoubleFunction;
@@ -23,8 +26,10 @@ import java.util.function.ToDoubleFunction;
  * <ul>
  *   <li>counters {@code apns.sender.submitted}, {@code .written}, {@code .accepted}, {@code .unsent},
  *       {@code .resent}, {@code .duplicates.possible}, {@code .reconnects};</li>
- *   <li>counter {@code apns.sender.rejected} with a {@code reason} tag per documented status
- *       ({@code invalid_token}, {@code missing_device_token}, ...; {@code unknown} for undocumented codes);</li>
+ *   <li>counter {@code apns.sender.retried}: notifications put aside for a retry after an HTTP/2 server error;</li>
+ *   <li>counter {@code apns.sender.rejected} with a {@code reason} tag per documented binary status and HTTP/2
+ *       reason ({@code invalid_token}, {@code unregistered}, {@code bad_device_token}, ...; {@code unknown} for
+ *       undocumented ones);</li>
  *   <li>gauges {@code apns.sender.pending}, {@code .in.flight}, {@code .connections.open}.</li>
  * </ul>
  *
@@ -61,10 +66,19 @@ public final class ApnsSenderMetrics implements MeterBinder {
                 "Notifications resent without knowing whether the server had them", SenderMetrics::duplicatesPossible);
         counter(registry, "apns.sender.reconnects", "Connections opened after the first of each worker",
                 SenderMetrics::reconnects);
+        counter(registry, "apns.sender.retried", "Retries after a server error (HTTP/2 5xx, TooManyRequests)",
+                SenderMetrics::retried);
+        Set<String> reasons = new LinkedHashSet<>();
         for (Status.Reason reason : Status.Reason.values()) {
+            reasons.add(reason.name().toLowerCase(Locale.ROOT));
+        }
+        for (Http2Reason.Code code : Http2Reason.Code.values()) {
+            reasons.add(code.name().toLowerCase(Locale.ROOT));
+        }
+        for (String reason : reasons) {
             FunctionCounter.builder("apns.sender.rejected", sender, s -> rejected(s.metrics(), reason))
                     .description("Notifications the server rejected, by reason")
-                    .tags(tags).tag("reason", reason.name().toLowerCase(Locale.ROOT))
+                    .tags(tags).tag("reason", reason)
                     .register(registry);
         }
         gauge(registry, "apns.sender.pending", "Notifications queued or in flight", SenderMetrics::pending);
@@ -72,15 +86,27 @@ public final class ApnsSenderMetrics implements MeterBinder {
         gauge(registry, "apns.sender.connections.open", "Connections open", SenderMetrics::connectionsOpen);
     }
 
-    /** Rejections whose status has this reason ({@link Status.Reason#UNKNOWN}: every undocumented code). */
-    static double rejected(SenderMetrics metrics, Status.Reason reason) {
+    /**
+     * Rejections whose reason has this tag: a binary status's or an HTTP/2 reason's constant name in lower case
+     * ({@code unknown}: every undocumented one).
+     */
+    static double rejected(SenderMetrics metrics, String tag) {
         long count = 0;
-        for (Map.Entry<Integer, Long> entry : metrics.rejected().entrySet()) {
-            if (Status.of(entry.getKey()).reason() == reason) {
+        for (Map.Entry<String, Long> entry : metrics.rejected().entrySet()) {
+            if (tagOf(entry.getKey()).equals(tag)) {
                 count += entry.getValue();
             }
         }
         return count;
+    }
+
+    /** The tag of a key of {@link SenderMetrics#rejected()}: a decimal status code, or an HTTP/2 reason string. */
+    static String tagOf(String key) {
+        if (!key.isEmpty() && key.length() <= 3 && key.chars().allMatch(Character::isDigit)) {
+            int code = Integer.parseInt(key);
+            return code <= 255 ? Status.of(code).reason().name().toLowerCase(Locale.ROOT) : "unknown";
+        }
+        return Http2Reason.of(400, key).code().name().toLowerCase(Locale.ROOT);
     }
 
     private void counter(MeterRegistry registry, String name, String description, ToDoubleFunction<SenderMetrics> value) {

@@ -83,10 +83,13 @@ class ApnsSenderMetricsTest {
     }
 
     @Test
-    void undocumentedCodesCountAsUnknown() {
-        var metrics = new dev.apns.SenderMetrics(3, 3, 0, java.util.Map.of(8, 1L, 42, 1L, 77, 1L), 0, 0, 0, 0, 0, 0, 0);
-        assertThat(ApnsSenderMetrics.rejected(metrics, Status.Reason.UNKNOWN)).isEqualTo(2);
-        assertThat(ApnsSenderMetrics.rejected(metrics, Status.Reason.INVALID_TOKEN)).isEqualTo(1);
+    void undocumentedCodesAndReasonsCountAsUnknown() {
+        var metrics = new dev.apns.SenderMetrics(6, 6, 0, java.util.Map.of("8", 1L, "42", 1L, "77", 1L,
+                "Unregistered", 2L, "SomethingNew", 1L, "BadDeviceToken", 1L), 0, 0, 0, 0, 0, 0, 0, 0);
+        assertThat(ApnsSenderMetrics.rejected(metrics, "unknown")).isEqualTo(3);
+        assertThat(ApnsSenderMetrics.rejected(metrics, "invalid_token")).isEqualTo(1);
+        assertThat(ApnsSenderMetrics.rejected(metrics, "unregistered")).isEqualTo(2);
+        assertThat(ApnsSenderMetrics.rejected(metrics, "bad_device_token")).isEqualTo(1);
     }
 
     private static double count(SimpleMeterRegistry registry, String name) {

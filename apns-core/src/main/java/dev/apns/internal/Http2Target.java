@@ -1,0 +1,31 @@
+package dev.apns.internal;
+
+import dev.apns.Endpoint;
+import dev.apns.internal.h2.Http2Options;
+import dev.apns.spi.Certificate;
+
+/**
+ * Where an HTTP/2 sender's connections go and how they authenticate: a client certificate, a provider token,
+ * or (for private gateways and tests) neither.
+ *
+ * @param endpoint the server
+ * @param certificate the client certificate, or null with token authentication
+ * @param tokens the provider tokens, or null with certificate authentication
+ * @param engine the HTTP/2 settings of each connection
+ */
+record Http2Target(Endpoint endpoint, Certificate certificate, ProviderTokenSource tokens, Http2Options engine) {
+
+    /** The {@code :authority} of every request. */
+    String authority() {
+        return Http2Exchange.authority(endpoint);
+    }
+
+    /** Where provider tokens come from: one per signing key, shared by every connection that uses it. */
+    interface ProviderTokenSource {
+        /** The {@code authorization} header value for a request sent now: {@code bearer <token>}. */
+        String authorization();
+
+        /** The server refused this header's token as expired: the next {@link #authorization()} has a new one. */
+        void expired(String authorization);
+    }
+}

@@ -1,0 +1,352 @@
+package dev.apns.internal;
+
+import dev.apns.Endpoint;
+import dev.apns.Http2Reason;
+import dev.apns.NotDeliveredException;
+import dev.apns.spi.CloseReason;
+import dev.apns.spi.Connection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One HTTP/2 connection slot of a {@link StreamSender} and the thread that feeds it: takes notifications from
+ * the sender's queue while the connection has streams to spare, starts a stream for each, writes what the
+ * engine produces, and settles each notification when its answer arrives (on the backend's thread, through
+ * {@link Http2Link}). After a GOAWAY the old connection drains while a new one takes over; a connection that
+ * dies, breaks the protocol or leaves an answer overdue is closed and its unanswered notifications are sent
+ * again. Reconnects back off exponentially with jitter, reset by any answered notification.
+ */
+final class Http2Worker implements SenderWorker, Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(Http2Worker.class);
+    private static final int TAKE_AT_ONCE = 256;
+    private static final int BUFFER_BYTES = 64 * 1024;
+    private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final int SMALL_TAKE = 32;
+    private static final long COALESCE_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+
+    private final StreamSender sender;
+    private final Http2Target target;
+    private final Thread thread;
+    private final List<StreamEntry> batch = new ArrayList<>(TAKE_AT_ONCE);
+    private final List<Http2Link> draining = new ArrayList<>();
+    private final List<StreamEntry> leftovers = new ArrayList<>();
+    private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
+    private final long requestTimeoutNanos;
+    private volatile Http2Link current;
+    private boolean everConnected;
+    private long backoffNanos;
+    private long nextTickNanos;
+
+    Http2Worker(StreamSender sender, Http2Target target, String name) {
+        this.sender = sender;
+        this.target = target;
+        this.thread = new Thread(this, name);
+        this.thread.setDaemon(true);
+        this.backoffNanos = sender.options.reconnectBackoff().toNanos();
+        this.requestTimeoutNanos = sender.options.requestTimeout().toNanos();
+    }
+
+    Endpoint endpoint() {
+        return target.endpoint();
+    }
+
+    @Override
+    public void start() {
+        thread.start();
+    }
+
+    @Override
+    public long inFlight() {
+        Http2Link link = current;
+        long count = link == null ? 0 : link.inFlight();
+        for (Http2Link old : List.copyOf(draining)) {
+            count += old.inFlight();
+        }
+        return count;
+    }
+
+    @Override
+    public boolean isConnected() {
+        Http2Link link = current;
+        return link != null && link.usable();
+    }
+
+    @Override
+    public List<StreamEntry> stop() {
+        List<Http2Link> links = new ArrayList<>(draining);
+        Http2Link link = current;
+        if (link != null) {
+            links.add(link);
+        }
+        for (Http2Link l : links) {
+            Connection c = l.connection();
+            if (c != null) {
+                c.close();
+            }
+        }
+        sender.wake();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.warn("Sender thread {} did not stop within 5 s.", thread.getName());
+            return List.of();
+        }
+        for (Http2Link l : links) {
+            for (StreamEntry entry : l.abandon()) {
+                entry.fateUnknown = true;
+                leftovers.add(entry);
+            }
+        }
+        return leftovers;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (!sender.isStopped()) {
+                step();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            LOG.error("Sender thread {} failed; its notifications are handed back as unsent.", thread.getName(), e);
+            Http2Link link = current;
+            if (link != null) {
+                link.fail("The sender thread failed: " + e);
+            }
+        } finally {
+            leftovers.addAll(batch);
+            batch.clear();
+        }
+    }
+
+    private void step() throws InterruptedException {
+        long now = System.nanoTime();
+        serviceDraining(now);
+        Http2Link link = current;
+        if (link != null && !link.usable()) {
+            retire(link);
+            return;
+        }
+        if (link == null) {
+            if (sender.permanentFailure() != null || (!sender.hasQueued() && sender.nextRetryNanos() == Long.MAX_VALUE)) {
+                sender.take(0, TICK_NANOS, batch);
+                return;
+            }
+            connect();
+            return;
+        }
+        if (now - nextTickNanos >= 0) {
+            nextTickNanos = now + TICK_NANOS;
+            tick(link, now);
+        }
+        if (link.outputHint() && !flush(link)) {
+            return;
+        }
+        if (!link.roomHint()) {
+            sender.awaitUntil(() -> link.roomHint() || link.outputHint() || !link.usable(), TICK_NANOS);
+            return;
+        }
+        batch.clear();
+        sender.take(TAKE_AT_ONCE, TICK_NANOS, batch);
+        if (batch.isEmpty()) {
+            return;
+        }
+        int started = link.start(batch, target, sender.options.http2(), System.nanoTime());
+        if (started < batch.size()) {
+            sender.requeueFront(new ArrayList<>(batch.subList(started, batch.size())), false);
+        }
+        for (int i = 0; i < started; i++) {
+            StreamEntry entry = batch.get(i);
+            if (entry.writes++ > 0) {
+                sender.resent.increment();
+            }
+        }
+        sender.written.add(started);
+        batch.clear();
+        flush(link);
+        if (started < SMALL_TAKE) {
+            LockSupport.parkNanos(COALESCE_NANOS);
+        }
+    }
+
+    /** Writes all the link's queued output; false when the write failed (the link is then failed). */
+    private boolean flush(Http2Link link) {
+        Connection connection = link.connection();
+        boolean more = true;
+        while (more) {
+            buffer.clear();
+            more = link.produce(buffer);
+            buffer.flip();
+            if (!buffer.hasRemaining()) {
+                return true;
+            }
+            try {
+                connection.write(buffer);
+            } catch (IOException e) {
+                link.fail("Writing to " + target.endpoint() + " failed: " + e.getMessage());
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void tick(Http2Link link, long now) {
+        long oldest = link.tick(now);
+        if (oldest >= 0 && now - oldest > requestTimeoutNanos) {
+            String why = "No answer from " + target.endpoint() + " within " + sender.options.requestTimeout()
+                    + "; the connection is taken as stuck and replaced.";
+            LOG.warn(why);
+            link.fail(why);
+        } else if (link.failure() != null) {
+            link.fail(link.failure());
+        }
+    }
+
+    /** Flushes and times the connections that are going away; closes each once it has nothing in flight. */
+    private void serviceDraining(long now) {
+        for (int i = draining.size() - 1; i >= 0; i--) {
+            Http2Link old = draining.get(i);
+            if (old.isClosed()) {
+                draining.remove(i);
+                continue;
+            }
+            if (old.outputHint()) {
+                flush(old);
+            }
+            tick(old, now);
+            if (old.drained()) {
+                old.connection().close();
+            }
+        }
+    }
+
+    /** The current connection can take no more streams: let it drain (GOAWAY) or close it, and back off if it made no progress. */
+    private void retire(Http2Link link) throws InterruptedException {
+        current = null;
+        if (link.failure() != null) {
+            flush(link); // a GOAWAY the engine queued for a protocol error
+            link.fail(link.failure());
+        } else if (!link.isClosed()) {
+            draining.add(link);
+        }
+        if (link.answered() > 0) {
+            backoffNanos = sender.options.reconnectBackoff().toNanos();
+        } else if (!link.isGoneAway() || link.isClosed()) {
+            backOff();
+        }
+    }
+
+    private void connect() throws InterruptedException {
+        Http2Link link = new Http2Link(this, target.engine(), System.nanoTime());
+        try {
+            Connection connection = sender.session.connectHttp2(target, link);
+            link.attach(connection);
+            if (everConnected) {
+                sender.reconnects.increment();
+            }
+            everConnected = true;
+            current = link;
+            nextTickNanos = System.nanoTime() + TICK_NANOS;
+            flush(link);
+        } catch (IOException | RuntimeException e) {
+            if (SessionEngine.isPermanent(e)) {
+                sender.failPermanently(e);
+                return;
+            }
+            LOG.debug("Connecting to {} failed: {}; retrying in {} ms.", target.endpoint(), e.toString(),
+                    TimeUnit.NANOSECONDS.toMillis(backoffNanos));
+            backOff();
+        }
+    }
+
+    private void backOff() throws InterruptedException {
+        long jittered = backoffNanos / 2 + ThreadLocalRandom.current().nextLong(backoffNanos / 2 + 1);
+        long until = System.nanoTime() + jittered;
+        while (!sender.isStopped()) {
+            long left = until - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            sender.awaitUntil(() -> false, Math.min(left, TICK_NANOS));
+            serviceDraining(System.nanoTime());
+        }
+        backoffNanos = Math.min(backoffNanos * 2, sender.options.maxReconnectBackoff().toNanos());
+    }
+
+    void wakeIfWaiting() {
+        sender.wakeIfWaiting();
+    }
+
+    // ---- the backend's threads ----
+
+    /** Gives each answered notification its outcome, or puts it back as Apple's rules say. */
+    void settle(List<Http2Link.Answer> answers) {
+        for (Http2Link.Answer answer : answers) {
+            StreamEntry entry = answer.entry();
+            if (answer.failure() != null) {
+                if (answer.processed()) {
+                    entry.fateUnknown = true;
+                    sender.duplicatesPossible.increment();
+                }
+                sender.requeueFront(List.of(entry), answer.processed());
+            } else if (answer.status() == 200) {
+                sender.finishAccepted(entry, Http2Exchange.header(answer.headers(), "apns-id"),
+                        Http2Exchange.header(answer.headers(), "apns-unique-id"));
+            } else {
+                refused(entry, Http2Exchange.reason(answer.status(), answer.body()),
+                        Http2Exchange.header(answer.headers(), "apns-id"));
+            }
+        }
+    }
+
+    private void refused(StreamEntry entry, Http2Reason reason, String apnsId) {
+        Http2Reason.Code code = reason.code();
+        if (code == Http2Reason.Code.EXPIRED_PROVIDER_TOKEN && target.tokens() != null && !entry.tokenRenewed) {
+            entry.tokenRenewed = true;
+            target.tokens().expired(entry.authorization);
+            sender.requeueFront(List.of(entry), false);
+        } else if (reason.isRetryable() || code == Http2Reason.Code.TOO_MANY_PROVIDER_TOKEN_UPDATES) {
+            if (entry.serverRetries < sender.options.maxServerRetries()) {
+                entry.serverRetries++;
+                long first = sender.options.serverRetryBackoff().toNanos();
+                long wait = Math.min(first << Math.min(entry.serverRetries - 1, 20),
+                        sender.options.maxReconnectBackoff().toNanos());
+                wait = wait / 2 + ThreadLocalRandom.current().nextLong(wait / 2 + 1);
+                sender.retryLater(entry, System.nanoTime() + wait);
+            } else {
+                sender.finishUnsent(entry, new NotDeliveredException("The server answered " + reason.description()
+                        + " " + (entry.serverRetries + 1) + " times; given up after " + entry.serverRetries
+                        + " retries. Send it again later.", null, null), reason);
+            }
+        } else {
+            sender.finishRejected(entry, reason, apnsId);
+        }
+    }
+
+    /** The link's connection ended: whatever was in flight on it goes again, its fate unknown. */
+    void linkClosed(Http2Link link, List<StreamEntry> left) {
+        if (!left.isEmpty()) {
+            for (StreamEntry entry : left) {
+                entry.fateUnknown = true;
+            }
+            sender.duplicatesPossible.add(left.size());
+            CloseReason reason = link.closeReason();
+            LOG.debug("Connection to {} ended ({}) with {} notifications unanswered; they go again.", target.endpoint(),
+                    reason, left.size());
+            sender.requeueFront(left, true);
+        }
+        sender.wake();
+    }
+}
