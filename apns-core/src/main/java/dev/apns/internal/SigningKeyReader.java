@@ -61,15 +61,15 @@ public final class SigningKeyReader {
             }
             List<PemBlock> keys = blocks.stream().filter(PemBlock::isPrivateKey).toList();
             if (keys.isEmpty()) {
-                throw new CredentialsException(Problem.NO_PRIVATE_KEY, "The PEM text in " + source + " holds no private key "
+                throw new CredentialsException(Problem.NO_PRIVATE_KEY, capitalize(source) + " holds no private key "
                         + "('-----BEGIN PRIVATE KEY-----' block); an APNs signing key is the .p8 file from Apple's developer portal.");
             }
             if (keys.size() > 1) {
                 throw new CredentialsException(Problem.MALFORMED,
-                        "The PEM text in " + source + " holds " + keys.size() + " private keys; a .p8 file holds exactly one.");
+                        capitalize(source) + " holds " + keys.size() + " private keys; a .p8 file holds exactly one.");
             }
             PemBlock block = keys.get(0);
-            String what = "private key in " + source + " (PEM " + block.describe() + ")";
+            String what = "private key in " + source + " (PEM block " + block.number() + ", '" + block.label() + "')";
             requireUnencrypted(block, what);
             requireKnownForm(block, what);
             PrivateKey key;
@@ -173,6 +173,10 @@ public final class SigningKeyReader {
             throw new CredentialsException(Problem.MALFORMED, "The " + what + " cannot be used to sign: "
                     + CredentialsParser.reason(e) + ".", e);
         }
+    }
+
+    private static String capitalize(String text) {
+        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
     private static CredentialsException wrongType(String message, Throwable cause) {
