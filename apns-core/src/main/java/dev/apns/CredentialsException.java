@@ -23,8 +23,10 @@ public final class CredentialsException extends ApnsException {
         WRONG_PASSWORD,
         /** The private key does not belong to the certificate's public key. */
         KEY_MISMATCH,
-        /** The key or encryption algorithm is not supported by this JVM. */
+        /** The key or encryption algorithm is not supported by this JVM, or the key is in a form this use does not take. */
         UNSUPPORTED,
+        /** The key is of another type than the use needs (an APNs signing key must be EC P-256). */
+        WRONG_KEY_TYPE,
         /** The certificate's validity period has ended. */
         EXPIRED,
         /** The certificate's validity period has not begun. */

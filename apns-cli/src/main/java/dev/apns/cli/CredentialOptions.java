@@ -216,7 +216,7 @@ final class CredentialOptions {
             case KEY_MISMATCH -> describe() + ": the private key does not belong to the certificate. "
                     + e.getMessage();
             case EXPIRED, NOT_YET_VALID -> describe() + ": " + e.getMessage();
-            case MALFORMED, UNSUPPORTED -> describe() + ": " + e.getMessage();
+            case MALFORMED, UNSUPPORTED, WRONG_KEY_TYPE -> describe() + ": " + e.getMessage();
         };
     }
 }

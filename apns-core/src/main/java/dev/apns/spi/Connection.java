@@ -4,6 +4,7 @@ import dev.apns.Endpoint;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -46,6 +47,15 @@ public interface Connection extends AutoCloseable {
 
     /** The negotiated TLS protocol, for example {@code TLSv1.3}. */
     String tlsProtocol();
+
+    /**
+     * The application protocol the server selected with ALPN, for example {@code h2}; empty when none was
+     * offered ({@link ConnectRequest#applicationProtocols()} empty), when the server selected none (it does
+     * not speak ALPN), or when the backend does not implement {@link Feature#ALPN} (this default).
+     */
+    default Optional<String> applicationProtocol() {
+        return Optional.empty();
+    }
 
     /** Closes the connection. Idempotent; returns without waiting for the peer. */
     @Override

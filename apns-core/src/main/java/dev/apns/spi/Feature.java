@@ -10,5 +10,12 @@ public enum Feature {
     /** A write blocked longer than {@link ConnectRequest#writeTimeout()} fails the connection. */
     WRITE_TIMEOUT,
     /** A TLS handshake not finished within {@link ConnectRequest#connectTimeout()} fails the connect. */
-    HANDSHAKE_TIMEOUT
+    HANDSHAKE_TIMEOUT,
+    /**
+     * The {@link ConnectRequest#applicationProtocols()} are offered with ALPN, and
+     * {@link Connection#applicationProtocol()} reports the server's choice.
+     */
+    ALPN,
+    /** A {@link ConnectRequest#proxy()} (HTTP CONNECT, with or without basic authentication, and SOCKS5) is honoured. */
+    PROXY
 }

@@ -16,11 +16,12 @@ import java.util.Set;
  * connection spends one daemon reader thread ({@code apns-blocking-reader-<host:port>-<n>}) that hands the
  * peer's bytes to the listener; writes block the caller while the peer does not read, bounded by the write
  * timeout, which a shared daemon watchdog thread ({@code apns-blocking-watchdog-<n>}) enforces by closing
- * the socket. Supports TLS 1.3 and 1.2 with hostname verification (IP literals too). The machinery is a
+ * the socket. Supports TLS 1.3 and 1.2 with hostname verification (IP literals too), ALPN, connections
+ * without a client certificate, and HTTP CONNECT and SOCKS5 proxies. The machinery is a
  * {@link SocketTransport} with contexts from {@link TlsContextFactory#jdk()}.
  *
  * <p>Discovery is cheap: the constructor creates nothing; the watchdog starts with the first connection.
- * {@code SSLContext}s are built once per (certificate, trust) pair and reused. Thread-safe; {@link #close()}
+ * {@code SSLContext}s are built once per (certificate or none, trust) pair and reused. Thread-safe; {@link #close()}
  * closes every open connection and stops the watchdog.
  */
 public final class BlockingBackend implements Backend {
@@ -30,7 +31,8 @@ public final class BlockingBackend implements Backend {
     /** Below event-loop backends (Netty is 7): preferred only when nothing better is on the class path. */
     static final int PRIORITY = 5;
 
-    private static final Set<Feature> FEATURES = Set.of(Feature.TLS_1_3, Feature.WRITE_TIMEOUT, Feature.HANDSHAKE_TIMEOUT);
+    private static final Set<Feature> FEATURES = Set.of(Feature.TLS_1_3, Feature.WRITE_TIMEOUT, Feature.HANDSHAKE_TIMEOUT,
+            Feature.ALPN, Feature.PROXY);
 
     private final SocketTransport transport = new SocketTransport(NAME, TlsContextFactory.jdk());
 

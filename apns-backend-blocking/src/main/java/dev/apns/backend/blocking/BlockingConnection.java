@@ -16,6 +16,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
@@ -60,6 +61,8 @@ final class BlockingConnection implements Connection {
     private final Socket plain;
     private final SSLSocket tls;
     private final String protocol;
+    /** What the server selected with ALPN; null when nothing was offered or selected. */
+    private final String applicationProtocol;
     private final Connection.Listener listener;
     private final Duration writeTimeout;
     private final ScheduledThreadPoolExecutor watchdog;
@@ -86,12 +89,13 @@ final class BlockingConnection implements Connection {
     private byte[] writeChunk; // guarded by writeLock
 
     BlockingConnection(SocketTransport transport, Endpoint endpoint, Socket plain, SSLSocket tls, String protocol,
-                       Connection.Listener listener, Duration writeTimeout, ScheduledThreadPoolExecutor watchdog) {
+                       String applicationProtocol, Connection.Listener listener, Duration writeTimeout, ScheduledThreadPoolExecutor watchdog) {
         this.transport = transport;
         this.endpoint = endpoint;
         this.plain = plain;
         this.tls = tls;
         this.protocol = protocol;
+        this.applicationProtocol = applicationProtocol;
         this.listener = listener;
         this.writeTimeout = writeTimeout;
         this.watchdog = watchdog;
@@ -306,6 +310,11 @@ final class BlockingConnection implements Connection {
     @Override
     public String tlsProtocol() {
         return protocol;
+    }
+
+    @Override
+    public Optional<String> applicationProtocol() {
+        return Optional.ofNullable(applicationProtocol);
     }
 
     /**

@@ -2,6 +2,8 @@ package dev.apns.backend.blocking;
 
 import dev.apns.Credentials;
 import dev.apns.Endpoint;
+import dev.apns.Proxy;
+import dev.apns.ProxyException;
 import dev.apns.Trust;
 import dev.apns.spi.Certificate;
 import dev.apns.spi.ConnectRequest;
@@ -21,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -30,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
@@ -46,8 +50,15 @@ import javax.net.ssl.SSLSocket;
  * enforces by closing the socket (it looks at the writes in progress every 50 ms, so a write costs no
  * scheduling); the same watchdog bounds the handshake.
  *
+ * <p>ALPN: the request's application protocols are offered with {@link SSLParameters#setApplicationProtocols}
+ * and the server's choice is read after the handshake. A request without a certificate presents none (an
+ * empty key manager). A request with a proxy first asks the proxy for a tunnel ({@code CONNECT} or SOCKS5,
+ * see {@code ProxyTunnel}), then runs the TLS handshake through it with the target's host name for SNI and
+ * hostname verification; the TCP connect to the proxy and the tunnel's set-up together are bounded by the
+ * connect timeout, and every failure at the proxy is a {@link ProxyException}.
+ *
  * <p>Creating a transport creates nothing else; the watchdog starts with the first connection.
- * {@code SSLContext}s are built once per (certificate, trust) pair and reused. Thread-safe;
+ * {@code SSLContext}s are built once per (certificate or none, trust) pair and reused. Thread-safe;
  * {@link #close()} closes every open connection and stops the watchdog.
  */
 public final class SocketTransport implements AutoCloseable {
@@ -104,16 +115,25 @@ public final class SocketTransport implements AutoCloseable {
         SSLContext context = context(request.certificate(), request.trust());
         ScheduledThreadPoolExecutor watchdog = scheduler();
         Endpoint endpoint = request.endpoint();
+        List<String> offered = request.applicationProtocols();
 
         Socket plain = new Socket();
         SSLSocket tls = null;
         try {
             plain.setTcpNoDelay(true);
-            connectTcp(plain, endpoint, request.connectTimeout());
+            if (request.proxy().isPresent()) {
+                tunnel(plain, request.proxy().get(), endpoint, request.connectTimeout(), watchdog);
+            } else {
+                connectTcp(plain, endpoint, request.connectTimeout());
+            }
+            // The target's name, not the proxy's: SNI and hostname verification are about the target.
             tls = (SSLSocket) context.getSocketFactory().createSocket(plain, endpoint.host(), endpoint.port(), true);
             SSLParameters parameters = tls.getSSLParameters();
             parameters.setProtocols(PROTOCOLS);
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            if (!offered.isEmpty()) {
+                parameters.setApplicationProtocols(offered.toArray(String[]::new));
+            }
             tls.setSSLParameters(parameters);
             handshake(plain, tls, endpoint, request.connectTimeout(), watchdog);
             plain.setSoTimeout(0);
@@ -123,8 +143,9 @@ public final class SocketTransport implements AutoCloseable {
         }
 
         String protocol = tls.getSession().getProtocol();
-        BlockingConnection connection = new BlockingConnection(this, endpoint, plain, tls, protocol, listener,
-                request.writeTimeout(), watchdog);
+        String selected = offered.isEmpty() ? null : selectedProtocol(tls, endpoint);
+        BlockingConnection connection = new BlockingConnection(this, endpoint, plain, tls, protocol, selected,
+                listener, request.writeTimeout(), watchdog);
         connections.add(connection);
         if (closed.get()) {
             // close() ran while we connected and may have missed this connection; the listener was never
@@ -135,8 +156,9 @@ public final class SocketTransport implements AutoCloseable {
         }
         connection.start("apns-" + backendName + "-reader-" + endpoint + "-" + connectionCounter.incrementAndGet());
         startSweeping(watchdog);
-        LOG.debug("Connected to {} with {} ({}) on the {} backend.", endpoint, protocol,
-                tls.getSession().getCipherSuite(), backendName);
+        LOG.debug("Connected to {} with {} ({}, ALPN {}{}) on the {} backend.", endpoint, protocol,
+                tls.getSession().getCipherSuite(), selected == null ? "none" : selected,
+                request.proxy().map(proxy -> ", through the " + proxy).orElse(""), backendName);
         return connection;
     }
 
@@ -242,21 +264,95 @@ public final class SocketTransport implements AutoCloseable {
         }
     }
 
-    private SSLContext context(Certificate certificate, Trust trust) throws SSLException {
+    private SSLContext context(Optional<Certificate> certificate, Trust trust) throws SSLException {
         ContextKey key = new ContextKey(certificate, trust);
         SSLContext context = contexts.get(key);
         if (context != null) {
             return context;
         }
         try {
-            SSLContext built = contextFactory.create(JsseCertificate.keyManagersOf(certificate),
-                    trust.trustManagerFactory().getTrustManagers());
+            KeyManager[] keyManagers = certificate.isPresent()
+                    ? JsseCertificate.keyManagersOf(certificate.get()) : NoClientCertificate.keyManagers();
+            SSLContext built = contextFactory.create(keyManagers, trust.trustManagerFactory().getTrustManagers());
             SSLContext raced = contexts.putIfAbsent(key, built);
             return raced != null ? raced : built;
         } catch (GeneralSecurityException e) {
             throw new SSLException("The " + backendName + " APNs backend could not build a TLS context for "
-                    + certificate + " and " + trust + ": " + e.getMessage(), e);
+                    + certificate.map(String::valueOf).orElse("no client certificate") + " and " + trust + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The protocol the server selected with ALPN, or null: JSSE reports "" when the server selected none. A
+     * provider without ALPN support is logged and treated as "none".
+     */
+    private String selectedProtocol(SSLSocket tls, Endpoint endpoint) {
+        try {
+            String selected = tls.getApplicationProtocol();
+            return selected == null || selected.isEmpty() ? null : selected;
+        } catch (UnsupportedOperationException e) {
+            LOG.debug("The {} backend's TLS provider does not report ALPN results; no protocol for {}.", backendName,
+                    endpoint, e);
+            return null;
+        }
+    }
+
+    /**
+     * Connects to the proxy and asks it for a tunnel to {@code target}, the two together bounded by {@code
+     * timeout}: the TCP connect by the socket's connect timeout, the exchange by SO_TIMEOUT for a silent proxy
+     * and the watchdog closing the socket at the deadline for one that trickles bytes. Every failure is a
+     * {@link ProxyException} naming the proxy.
+     */
+    private void tunnel(Socket plain, Proxy proxy, Endpoint target, Duration timeout,
+                        ScheduledThreadPoolExecutor watchdog) throws IOException {
+        long deadlineNanos = System.nanoTime() + nanos(timeout);
+        Endpoint at = proxy.endpoint();
+        InetSocketAddress address = new InetSocketAddress(at.host(), at.port());
+        if (address.isUnresolved()) {
+            throw new ProxyException(proxy, target, null, "its host name " + at.host() + " does not resolve", null);
+        }
+        try {
+            plain.connect(address, millis(timeout));
+        } catch (SocketTimeoutException e) {
+            throw new ProxyException(proxy, target, null, "the TCP connect to the proxy did not finish within "
+                    + describe(timeout), e);
+        } catch (IOException e) {
+            throw new ProxyException(proxy, target, null, "could not connect to the proxy: " + e.getMessage(), e);
+        }
+        Duration left = Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime()));
+        AtomicBoolean expired = new AtomicBoolean();
+        ScheduledFuture<?> deadline;
+        try {
+            deadline = watchdog.schedule(() -> {
+                expired.set(true);
+                closeQuietly(plain, target);
+            }, left.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            throw closedWhileConnecting(target, e);
+        }
+        try {
+            plain.setSoTimeout(millis(left));
+            ProxyTunnel.open(plain.getInputStream(), plain.getOutputStream(), proxy, target);
+        } catch (ProxyException e) {
+            if (expired.get()) {
+                throw proxyTimeout(proxy, target, timeout, e);
+            }
+            throw e;
+        } catch (SocketTimeoutException e) {
+            throw proxyTimeout(proxy, target, timeout, e);
+        } catch (IOException e) {
+            if (expired.get()) {
+                throw proxyTimeout(proxy, target, timeout, e);
+            }
+            throw new ProxyException(proxy, target, null, "the connection to the proxy failed: " + e.getMessage(), e);
+        } finally {
+            deadline.cancel(false);
+        }
+    }
+
+    private static ProxyException proxyTimeout(Proxy proxy, Endpoint target, Duration timeout, Exception cause) {
+        return new ProxyException(proxy, target, null, "the proxy did not open the tunnel within "
+                + describe(timeout), cause);
     }
 
     private static void connectTcp(Socket plain, Endpoint endpoint, Duration timeout) throws IOException {
@@ -372,7 +468,10 @@ public final class SocketTransport implements AutoCloseable {
         return millis >= 1000 && millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
     }
 
-    /** SSLContexts are cached per identity and trust; certificates compare by digest. */
-    private record ContextKey(Certificate certificate, Trust trust) {
+    /**
+     * SSLContexts are cached per identity (or none) and trust; certificates compare by digest. ALPN and the
+     * proxy are set per socket, so they are not part of the key.
+     */
+    private record ContextKey(Optional<Certificate> certificate, Trust trust) {
     }
 }

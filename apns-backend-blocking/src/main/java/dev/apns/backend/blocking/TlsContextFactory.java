@@ -12,11 +12,13 @@ import javax.net.ssl.TrustManager;
  * extension point that lets another backend reuse the blocking backend's sockets, threads and timeouts with
  * another JSSE provider (the Conscrypt backend does).
  *
- * <p>The transport builds the key managers once per certificate, from the credentials in memory, and the
+ * <p>For a request without a client certificate the key managers hold no identity (the client then presents
+ * none), and the context must use them as given, not the JVM's default key store. The transport builds the
+ * key managers once per certificate, from the credentials in memory, and the
  * trust managers with {@link dev.apns.Trust#trustManagerFactory()}; it caches the context per (certificate,
- * trust) pair, so a factory is normally called once per pair (when two threads connect with a new pair at
+ * trust) pair (no certificate being one identity), so a factory is normally called once per pair (when two threads connect with a new pair at
  * the same moment it may be called twice and one result is dropped). Hostname verification and the
- * protocol versions are set on each socket by the transport. Implementations must be thread-safe.
+ * protocol versions and the ALPN protocols are set on each socket by the transport. Implementations must be thread-safe.
  */
 @FunctionalInterface
 public interface TlsContextFactory {

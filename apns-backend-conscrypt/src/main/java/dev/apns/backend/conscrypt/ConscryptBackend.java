@@ -19,7 +19,8 @@ import java.util.Set;
  * with the credentials' key managers (the key is handed to BoringSSL from memory, never written to a file)
  * and the trust's JDK trust managers. The provider is private to this backend; it is never installed in
  * the JVM. TLS 1.3 and 1.2, hostname verification (HTTPS endpoint identification, IP literals too), and the
- * same timeouts and threads as the blocking backend ({@code apns-conscrypt-reader-<host:port>-<n>}, one
+ * same timeouts, threads, ALPN (through Conscrypt's JSSE API), certificate-less connections and proxy tunnels
+ * as the blocking backend ({@code apns-conscrypt-reader-<host:port>-<n>}, one
  * {@code apns-conscrypt-watchdog-<n>}).
  *
  * <p>Usable where Conscrypt's native library loads (its uber jar carries it for Linux, macOS and Windows
@@ -40,7 +41,8 @@ public final class ConscryptBackend implements Backend {
      */
     static final int PRIORITY = 6;
 
-    private static final Set<Feature> FEATURES = Set.of(Feature.TLS_1_3, Feature.WRITE_TIMEOUT, Feature.HANDSHAKE_TIMEOUT);
+    private static final Set<Feature> FEATURES = Set.of(Feature.TLS_1_3, Feature.WRITE_TIMEOUT, Feature.HANDSHAKE_TIMEOUT,
+            Feature.ALPN, Feature.PROXY);
 
     private static volatile Availability availability;
 
