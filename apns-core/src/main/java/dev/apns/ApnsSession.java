@@ -74,16 +74,39 @@ public final class ApnsSession implements AutoCloseable {
     }
 
     /**
-     * A long-lived asynchronous sender with the session's credentials and default {@link SenderOptions};
-     * see {@link ApnsSender}. Shut it down when done; the session's {@link #close()} shuts down any left.
+     * A long-lived asynchronous sender with the session's protocol, its signing key (or else its credentials)
+     * and default {@link SenderOptions}; see {@link ApnsSender}. Shut it down when done; the session's
+     * {@link #close()} shuts down any left.
+     *
+     * @throws IllegalStateException when the session has neither a signing key nor credentials
      */
     public ApnsSender sender() {
-        return engine.sender(engine.defaultCredentials(), SenderOptions.defaults());
+        return sender(SenderOptions.defaults());
     }
 
-    /** A long-lived asynchronous sender with these credentials and options. */
+    /** {@link #sender()} with these options. */
+    public ApnsSender sender(SenderOptions options) {
+        return engine.defaultSender(Objects.requireNonNull(options, "options"));
+    }
+
+    /** A long-lived asynchronous sender authenticating with these credentials (a client certificate). */
     public ApnsSender sender(Credentials credentials, SenderOptions options) {
-        return engine.sender(Objects.requireNonNull(credentials, "credentials"), options);
+        return engine.sender(Objects.requireNonNull(credentials, "credentials"), Objects.requireNonNull(options, "options"));
+    }
+
+    /**
+     * A long-lived asynchronous HTTP/2 sender authenticating with provider tokens signed by this key (another
+     * team or key than the session's). Tokens are shared by every sender of the session that uses the key.
+     *
+     * @throws IllegalStateException when the session speaks the binary protocol, which has no token authentication
+     */
+    public ApnsSender sender(SigningKey signingKey, SenderOptions options) {
+        return engine.sender(Objects.requireNonNull(signingKey, "signingKey"), Objects.requireNonNull(options, "options"));
+    }
+
+    /** The protocol this session speaks. */
+    public Protocol protocol() {
+        return engine.config().protocol();
     }
 
     /**
@@ -122,10 +145,14 @@ public final class ApnsSession implements AutoCloseable {
     public static final class Builder {
         private Backend backend;
         private String backendName;
+        private Protocol protocol = Protocol.HTTP2;
         private Credentials credentials;
-        private Endpoint gateway = Environment.PRODUCTION.gateway();
-        private Endpoint feedback = Environment.PRODUCTION.feedback();
+        private SigningKey signingKey;
+        private Environment environment = Environment.PRODUCTION;
+        private Endpoint gateway;
+        private Endpoint feedback;
         private Trust trust = Trust.system();
+        private Proxy proxy;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration writeTimeout = Duration.ofSeconds(10);
         private Duration readTimeout = Duration.ofSeconds(30);
@@ -155,21 +182,47 @@ public final class ApnsSession implements AutoCloseable {
             return this;
         }
 
-        /** The default credentials for {@link ApnsSession#send(Message)} and {@link ApnsSession#feedback()}. */
+        /**
+         * The protocol: {@link Protocol#HTTP2}, Apple's provider API, by default; {@link Protocol#BINARY} for
+         * private gateways that still speak the binary protocol.
+         */
+        public Builder protocol(Protocol protocol) {
+            this.protocol = Objects.requireNonNull(protocol, "protocol");
+            return this;
+        }
+
+        /**
+         * The default client certificate and key, for {@link ApnsSession#send(Message)}, senders and (binary
+         * protocol) {@link ApnsSession#feedback()}. With a {@link #signingKey} as well, the signing key wins for
+         * HTTP/2 and the credentials still serve TLS.
+         */
         public Builder credentials(Credentials credentials) {
             this.credentials = Objects.requireNonNull(credentials, "credentials");
             return this;
         }
 
-        /** Uses Apple's gateway and feedback endpoints of this environment (production by default). */
-        public Builder environment(Environment environment) {
-            Objects.requireNonNull(environment, "environment");
-            this.gateway = environment.gateway();
-            this.feedback = environment.feedback();
+        /** HTTP/2 token authentication: the {@code .p8} signing key with its key id and team id. */
+        public Builder signingKey(SigningKey signingKey) {
+            this.signingKey = Objects.requireNonNull(signingKey, "signingKey");
             return this;
         }
 
-        /** The gateway endpoint, for private gateways and tests. */
+        /** Uses Apple's endpoints of this environment for the session's protocol (production by default). */
+        public Builder environment(Environment environment) {
+            this.environment = Objects.requireNonNull(environment, "environment");
+            return this;
+        }
+
+        /** Connects through this HTTP CONNECT or SOCKS5 proxy; directly by default. */
+        public Builder proxy(Proxy proxy) {
+            this.proxy = Objects.requireNonNull(proxy, "proxy");
+            return this;
+        }
+
+        /**
+         * The server notifications go to, for private gateways, the alternate port 2197 and tests: an HTTP/2
+         * provider API or a binary gateway, as {@link #protocol} says. Apple's, per {@link #environment}, by default.
+         */
         public Builder gateway(Endpoint gateway) {
             this.gateway = Objects.requireNonNull(gateway, "gateway");
             return this;
@@ -264,7 +317,13 @@ public final class ApnsSession implements AutoCloseable {
          * @throws CredentialsException when the credentials' certificate has expired
          */
         public ApnsSession build() {
-            return new ApnsSession(new SessionConfig(backend, backendName, credentials, gateway, feedback, trust,
+            if (signingKey != null && protocol == Protocol.BINARY) {
+                throw new IllegalStateException("A signing key authenticates HTTP/2 connections only; the binary protocol "
+                        + "needs credentials (a client certificate).");
+            }
+            return new ApnsSession(new SessionConfig(backend, backendName, protocol, credentials, signingKey,
+                    gateway != null ? gateway : environment.endpoint(protocol),
+                    feedback != null ? feedback : environment.feedback(), trust, proxy,
                     connectTimeout, writeTimeout, readTimeout, confirmation, automaticResend, writeChunkBytes,
                     maxAttemptsWithoutProgress, firstIdentifier));
         }

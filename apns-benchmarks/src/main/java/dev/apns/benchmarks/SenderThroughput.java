@@ -1,5 +1,6 @@
 package dev.apns.benchmarks;
 
+import dev.apns.Protocol;
 import dev.apns.ApnsSender;
 import dev.apns.ApnsSession;
 import dev.apns.DeviceToken;
@@ -59,7 +60,7 @@ public final class SenderThroughput {
         long minHeap = Long.MAX_VALUE;
         long maxHeap = 0;
         try (MockApnsProcess server = MockApnsProcess.start();
-             ApnsSession session = ApnsSession.builder().backend(backend).credentials(server.credentials())
+             ApnsSession session = ApnsSession.builder().protocol(Protocol.BINARY).backend(backend).credentials(server.credentials())
                      .gateway(server.gateway()).trust(server.trust()).build();
              ApnsSender sender = session.sender(server.credentials(), options.build())) {
             while (measured.more()) {

@@ -1,5 +1,6 @@
 package dev.apns.benchmarks;
 
+import dev.apns.Protocol;
 import dev.apns.ApnsSession;
 import dev.apns.Confirmation;
 import dev.apns.DeviceToken;
@@ -38,7 +39,7 @@ public final class SessionThroughput {
         Message message = Message.builder().tokens(tokens).payload(Payload.ofJson(Payloads.realistic())).build();
 
         try (MockApnsProcess server = MockApnsProcess.start();
-             ApnsSession session = ApnsSession.builder().backend(backend).credentials(server.credentials())
+             ApnsSession session = ApnsSession.builder().protocol(Protocol.BINARY).backend(backend).credentials(server.credentials())
                      .gateway(server.gateway()).trust(server.trust())
                      .confirmation(Confirmation.sentinel(Duration.ofSeconds(30))).writeChunkBytes(64 * 1024).build()) {
             Rounds measured = new Rounds(warmupRounds, rounds);

@@ -1,5 +1,6 @@
 package dev.apns.cli;
 
+import dev.apns.Protocol;
 import dev.apns.ApnsSession;
 import dev.apns.Confirmation;
 import dev.apns.Credentials;
@@ -89,7 +90,7 @@ final class DemoCommand extends Subcommand {
             for (String backend : backends) {
                 // A sentinel confirms each batch exactly, however slow this machine is; the default quiet period
                 // could count a late rejection as accepted on a loaded machine, and the demo would fail.
-                ApnsSession.Builder builder = ApnsSession.builder()
+                ApnsSession.Builder builder = ApnsSession.builder().protocol(Protocol.BINARY)
                         .backend(backend)
                         .confirmation(Confirmation.sentinel(Duration.ofSeconds(5)))
                         .credentials(credentials)
@@ -138,7 +139,7 @@ final class DemoCommand extends Subcommand {
 
             server.addFeedback(new FeedbackEntry(tokens.get(0), Instant.parse("2026-01-02T03:04:05Z")),
                     new FeedbackEntry(tokens.get(1), Instant.parse("2026-02-03T04:05:06Z")));
-            try (ApnsSession session = ApnsSession.builder().credentials(credentials).gateway(server.gateway())
+            try (ApnsSession session = ApnsSession.builder().protocol(Protocol.BINARY).credentials(credentials).gateway(server.gateway())
                     .feedback(server.feedback()).trust(Trust.fromPem(server.authorityPem())).build();
                  Feedback feedback = session.feedback()) {
                 int count = 0;

@@ -3,6 +3,7 @@ package dev.apns.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 
+import dev.apns.Protocol;
 import dev.apns.ApnsSession;
 import dev.apns.ConnectionFailedException;
 import dev.apns.Credentials;
@@ -88,7 +89,7 @@ final class FeedbackCommand extends Subcommand {
         Endpoint endpoint = where.endpoint();
         credentialOptions.check();
         Credentials identity = credentialOptions.load(io);
-        ApnsSession.Builder builder = connectionOptions.apply(ApnsSession.builder())
+        ApnsSession.Builder builder = connectionOptions.apply(ApnsSession.builder().protocol(Protocol.BINARY))
                 .credentials(identity)
                 .trust(connectionOptions.trust())
                 .feedback(endpoint);

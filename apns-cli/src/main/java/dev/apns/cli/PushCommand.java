@@ -1,5 +1,6 @@
 package dev.apns.cli;
 
+import dev.apns.Protocol;
 import dev.apns.ApnsSession;
 import dev.apns.Confirmation;
 import dev.apns.Credentials;
@@ -155,7 +156,7 @@ final class PushCommand extends Subcommand {
         }
         Credentials identity = credentialOptions.load(io);
         Trust trust = connectionOptions.trust();
-        ApnsSession.Builder builder = connectionOptions.apply(ApnsSession.builder())
+        ApnsSession.Builder builder = connectionOptions.apply(ApnsSession.builder().protocol(Protocol.BINARY))
                 .credentials(identity)
                 .trust(trust)
                 .gateway(gateway)

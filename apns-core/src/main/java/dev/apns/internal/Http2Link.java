@@ -1,5 +1,6 @@
 package dev.apns.internal;
 
+import dev.apns.internal.auth.ProviderToken;
 import dev.apns.internal.h2.Http2ClientEngine;
 import dev.apns.internal.h2.Http2ErrorCode;
 import dev.apns.internal.h2.Http2Exception;
@@ -113,9 +114,10 @@ final class Http2Link implements Connection.Listener, Http2Listener {
             if (!engine.canStartStream()) {
                 break;
             }
-            String authorization = target.tokens() == null ? null : target.tokens().authorization();
-            Http2Request request = Http2Exchange.request(authority, entry.notification, defaults, authorization);
-            entry.authorization = authorization;
+            ProviderToken token = target.tokens() == null ? null : target.tokens().current();
+            Http2Request request = Http2Exchange.request(authority, entry.notification, defaults,
+                    token == null ? null : token.authorization());
+            entry.token = token;
             entry.writtenAtNanos = nowNanos;
             entry.link = this;
             engine.startStream(request, entry);

@@ -1,6 +1,7 @@
 package dev.apns.internal;
 
 import dev.apns.Endpoint;
+import dev.apns.internal.auth.ProviderToken;
 import dev.apns.internal.h2.Http2Options;
 import dev.apns.spi.Certificate;
 
@@ -22,10 +23,10 @@ record Http2Target(Endpoint endpoint, Certificate certificate, ProviderTokenSour
 
     /** Where provider tokens come from: one per signing key, shared by every connection that uses it. */
     interface ProviderTokenSource {
-        /** The {@code authorization} header value for a request sent now: {@code bearer <token>}. */
-        String authorization();
+        /** The token for a request sent now. */
+        ProviderToken current();
 
-        /** The server refused this header's token as expired: the next {@link #authorization()} has a new one. */
-        void expired(String authorization);
+        /** The server refused this token as expired: the next {@link #current()} has a new one. */
+        void expired(ProviderToken token);
     }
 }

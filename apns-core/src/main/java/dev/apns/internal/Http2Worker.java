@@ -315,7 +315,7 @@ final class Http2Worker implements SenderWorker, Runnable {
         Http2Reason.Code code = reason.code();
         if (code == Http2Reason.Code.EXPIRED_PROVIDER_TOKEN && target.tokens() != null && !entry.tokenRenewed) {
             entry.tokenRenewed = true;
-            target.tokens().expired(entry.authorization);
+            target.tokens().expired(entry.token);
             sender.requeueFront(List.of(entry), false);
         } else if (reason.isRetryable() || code == Http2Reason.Code.TOO_MANY_PROVIDER_TOKEN_UPDATES) {
             if (entry.serverRetries < sender.options.maxServerRetries()) {

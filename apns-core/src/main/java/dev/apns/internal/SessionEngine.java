@@ -10,6 +10,12 @@ import dev.apns.Result;
 import dev.apns.ApnsSender;
 import dev.apns.ConnectionFailedException;
 import dev.apns.SenderOptions;
+import dev.apns.Protocol;
+import dev.apns.SigningKey;
+import dev.apns.internal.auth.ProviderToken;
+import dev.apns.internal.auth.ProviderTokens;
+import dev.apns.internal.auth.TokenSource;
+import dev.apns.internal.h2.Http2Options;
 import dev.apns.spi.Backend;
 import dev.apns.spi.Certificate;
 import dev.apns.spi.ConnectRequest;
@@ -32,6 +38,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import javax.net.ssl.SSLException;
@@ -50,6 +57,9 @@ public final class SessionEngine {
     private final Map<Credentials, Certificate> certificates = new ConcurrentHashMap<>();
     private final ConnectionPool pool = new ConnectionPool();
     private final Set<StreamSender> senders = ConcurrentHashMap.newKeySet();
+    private static final List<String> H2_ALPN = List.of("h2");
+    private final ProviderTokens providerTokens = new ProviderTokens();
+    private final Map<SigningKey, Http2Target.ProviderTokenSource> tokenSources = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     public SessionEngine(SessionConfig config) {
@@ -68,7 +78,7 @@ public final class SessionEngine {
                 config.feedback());
     }
 
-    SessionConfig config() {
+    public SessionConfig config() {
         return config;
     }
 
@@ -78,8 +88,8 @@ public final class SessionEngine {
 
     public Credentials defaultCredentials() {
         if (config.credentials() == null) {
-            throw new IllegalStateException("This session has no default credentials; set them with "
-                    + "ApnsSession.builder().credentials(...) or pass credentials to send/feedback.");
+            throw new IllegalStateException("This session has no default credentials or signing key; set them with "
+                    + "ApnsSession.builder().credentials(...) or .signingKey(...), or pass them to sender(...).");
         }
         return config.credentials();
     }
@@ -93,11 +103,40 @@ public final class SessionEngine {
 
     public Feedback feedback(Credentials credentials) {
         requireOpen();
+        if (config.protocol() == Protocol.HTTP2) {
+            throw new IllegalStateException("The HTTP/2 provider API has no feedback service: a token that is no longer "
+                    + "valid comes back as a rejection (410 Unregistered, with the time since when). Use "
+                    + "ApnsSession.builder().protocol(Protocol.BINARY) for a private gateway's feedback service.");
+        }
         Certificate certificate = certificate(credentials);
         return FeedbackReader.open(backend, request(config.feedback(), certificate), config.readTimeout());
     }
 
+    /** A sender with the session's signing key, or else its credentials. */
+    public ApnsSender defaultSender(SenderOptions options) {
+        if (config.protocol() == Protocol.HTTP2 && config.signingKey() != null) {
+            return sender(config.signingKey(), options);
+        }
+        return sender(defaultCredentials(), options);
+    }
+
+    /** An HTTP/2 sender with token authentication. */
+    public ApnsSender sender(SigningKey key, SenderOptions options) {
+        if (config.protocol() != Protocol.HTTP2) {
+            throw new IllegalStateException("Token authentication is HTTP/2's; this session speaks the binary protocol.");
+        }
+        requireOpen();
+        Certificate tls = config.credentials() == null ? null : certificate(config.credentials());
+        return http2Sender(new Http2Target(config.gateway(), tls, tokens(key), engineOptions(options, true)), options);
+    }
+
     public ApnsSender sender(Credentials credentials, SenderOptions options) {
+        if (config.protocol() == Protocol.HTTP2) {
+            requireOpen();
+            credentials.checkValidity(Instant.now());
+            return http2Sender(new Http2Target(config.gateway(), certificate(credentials), null,
+                    engineOptions(options, false)), options);
+        }
         requireOpen();
         PoolKey key = new PoolKey(config.gateway(), certificate(credentials));
         StreamSender sender = new StreamSender(this, key.endpoint(), Objects.requireNonNull(options, "options"),
@@ -131,7 +170,41 @@ public final class SessionEngine {
         if (closed) {
             throw new IllegalStateException("The session is closed.");
         }
-        return backend.connect(request(target.endpoint(), target.certificate()), listener);
+        ConnectRequest request = new ConnectRequest(target.endpoint(), Optional.ofNullable(target.certificate()),
+                config.trust(), config.connectTimeout(), config.writeTimeout(), H2_ALPN, Optional.ofNullable(config.proxy()));
+        Connection connection = backend.connect(request, listener);
+        Optional<String> negotiated = connection.applicationProtocol();
+        if (negotiated.isPresent() && !negotiated.get().equals("h2")) {
+            connection.close();
+            throw new IOException("The server at " + target.endpoint() + " chose application protocol '"
+                    + negotiated.get() + "' instead of h2: it is not an HTTP/2 provider API.");
+        }
+        return connection;
+    }
+
+    /** The provider tokens of a signing key, shared by every sender of this session that uses it. */
+    private Http2Target.ProviderTokenSource tokens(SigningKey key) {
+        return tokenSources.computeIfAbsent(key, k -> {
+            TokenSource source = providerTokens.forKey(k, System.currentTimeMillis());
+            return new Http2Target.ProviderTokenSource() {
+                @Override
+                public ProviderToken current() {
+                    return source.current(System.currentTimeMillis());
+                }
+
+                @Override
+                public void expired(ProviderToken token) {
+                    source.rejected(token, "ExpiredProviderToken", System.currentTimeMillis());
+                }
+            };
+        });
+    }
+
+    private static Http2Options engineOptions(SenderOptions options, boolean tokenAuthentication) {
+        return Http2Options.builder()
+                .maxConcurrentStreams(options.maxStreamsPerConnection())
+                .oneStreamUntilFirstResponse(tokenAuthentication)
+                .build();
     }
 
     void forget(StreamSender sender) {
@@ -254,7 +327,9 @@ public final class SessionEngine {
     }
 
     private ConnectRequest request(Endpoint endpoint, Certificate certificate) {
-        return new ConnectRequest(endpoint, certificate, config.trust(), config.connectTimeout(), config.writeTimeout());
+        ConnectRequest request = new ConnectRequest(endpoint, certificate, config.trust(), config.connectTimeout(),
+                config.writeTimeout());
+        return config.proxy() == null ? request : request.withProxy(config.proxy());
     }
 
     private void requireOpen() {

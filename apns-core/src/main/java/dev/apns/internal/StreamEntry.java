@@ -40,8 +40,8 @@ final class StreamEntry extends CompletableFuture<Outcome> {
     long retryAtNanos;
     /** The HTTP/2 connection its stream is open on, or null; guarded by that connection's monitor. */
     Http2Link link;
-    /** The {@code authorization} header it was last sent with (HTTP/2 token authentication), or null. */
-    String authorization;
+    /** The provider token it was last sent with (HTTP/2 token authentication), or null. */
+    dev.apns.internal.auth.ProviderToken token;
 
     private volatile int finished;
 

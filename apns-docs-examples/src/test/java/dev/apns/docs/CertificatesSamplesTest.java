@@ -1,5 +1,6 @@
 package dev.apns.docs;
 
+import dev.apns.Protocol;
 import dev.apns.ApnsSession;
 import dev.apns.Credentials;
 import dev.apns.CredentialsException;
@@ -122,7 +123,7 @@ class CertificatesSamplesTest {
         Trust trust = Trust.fromPem(Files.readString(caFile));
         // end::cert-trust[]
 
-        try (ApnsSession session = ApnsSession.builder().credentials(client.credentials()).trust(trust)
+        try (ApnsSession session = ApnsSession.builder().protocol(Protocol.BINARY).credentials(client.credentials()).trust(trust)
                 .gateway(apns.server().gateway()).feedback(apns.server().feedback()).build()) {
             assertThat(session.send(Message.builder().alert("hi").token("11".repeat(32)).build()).isSuccess())
                     .isTrue();

@@ -1,5 +1,6 @@
 package dev.apns.docs;
 
+import dev.apns.Protocol;
 import dev.apns.ApnsSession;
 import dev.apns.Confirmation;
 import dev.apns.DeviceToken;
@@ -41,7 +42,7 @@ class FaultScheduleSampleTest {
         }
         Message message = Message.builder().tokens(tokens).alert("chaos").build();
 
-        try (ApnsSession session = ApnsSession.builder()                 // connects on first use, after the reset
+        try (ApnsSession session = ApnsSession.builder().protocol(Protocol.BINARY)                 // connects on first use, after the reset
                 .credentials(client.credentials())
                 .gateway(server.gateway())
                 .feedback(server.feedback())

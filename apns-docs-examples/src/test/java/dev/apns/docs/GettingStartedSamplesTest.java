@@ -1,5 +1,6 @@
 package dev.apns.docs;
 
+import dev.apns.Protocol;
 import dev.apns.ApnsSession;
 import dev.apns.Credentials;
 import dev.apns.DeviceToken;
@@ -77,7 +78,7 @@ class GettingStartedSamplesTest {
         assertThat(samePair).isEqualTo(credentials);
 
         // tag::gs-session[]
-        try (ApnsSession session = ApnsSession.builder()
+        try (ApnsSession session = ApnsSession.builder().protocol(Protocol.BINARY)
                 .credentials(credentials)
                 .environment(Environment.SANDBOX)  // the default is PRODUCTION
                 // end::gs-session[]

@@ -2,6 +2,7 @@ package dev.apns.docs;
 
 import com.notnoop.apns.APNS;
 import com.notnoop.apns.ApnsService;
+import dev.apns.Protocol;
 import dev.apns.ApnsSender;
 import dev.apns.ApnsSession;
 import dev.apns.Credentials;
@@ -92,7 +93,7 @@ class MigratingSamplesTest {
         apns.server().addFeedback(new FeedbackEntry(DeviceToken.fromHex(TOKEN), since));
 
         // tag::migrate-java-apns[]
-        ApnsSession service = ApnsSession.builder()
+        ApnsSession service = ApnsSession.builder().protocol(Protocol.BINARY)
                 .credentials(Credentials.fromPkcs12(certificateStream, password))   // was withCert(stream, password)
                 .environment(Environment.SANDBOX)                                   // was withSandboxDestination()
                 // end::migrate-java-apns[]
@@ -125,7 +126,7 @@ class MigratingSamplesTest {
         Map<DeviceToken, Status> rejected = new ConcurrentHashMap<>();
         List<Notification> unsentLater = new CopyOnWriteArrayList<>();
 
-        try (ApnsSession session = ApnsSession.builder()
+        try (ApnsSession session = ApnsSession.builder().protocol(Protocol.BINARY)
                 .credentials(Credentials.fromPkcs12(p12Bytes, password))
                 .gateway(apns.server().gateway())
                 .feedback(apns.server().feedback())

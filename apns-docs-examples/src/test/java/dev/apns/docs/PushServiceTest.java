@@ -1,5 +1,6 @@
 package dev.apns.docs;
 
+import dev.apns.Protocol;
 import dev.apns.ApnsSession;
 import dev.apns.DeviceToken;
 import dev.apns.Message;
@@ -34,7 +35,7 @@ class PushServiceTest {
         apns.server().rejectToken(badToken, Status.of(8));
         Set<DeviceToken> known = new LinkedHashSet<>(List.of(goodToken, badToken));
 
-        try (ApnsSession session = ApnsSession.builder()            // your code would build this
+        try (ApnsSession session = ApnsSession.builder().protocol(Protocol.BINARY)            // your code would build this
                 .credentials(client.credentials())
                 .gateway(apns.server().gateway())
                 .feedback(apns.server().feedback())

@@ -1,5 +1,6 @@
 package dev.apns.docs;
 
+import dev.apns.Protocol;
 import dev.apns.ApnsSender;
 import dev.apns.ApnsSession;
 import dev.apns.Credentials;
@@ -60,7 +61,7 @@ class ReadmeSamplesTest {
         // tag::readme-send[]
         Credentials credentials = Credentials.fromPkcs12(p12Bytes, password);   // or Credentials.fromPem(pemText)
 
-        try (ApnsSession session = ApnsSession.builder()
+        try (ApnsSession session = ApnsSession.builder().protocol(Protocol.BINARY)
                 .credentials(credentials)
                 .environment(Environment.SANDBOX)          // or .gateway(Endpoint.of(host, port))
                 // end::readme-send[]
@@ -118,7 +119,7 @@ class ReadmeSamplesTest {
     }
 
     static ApnsSession sessionAgainstTheMock() {
-        return ApnsSession.builder()
+        return ApnsSession.builder().protocol(Protocol.BINARY)
                 .credentials(client.credentials())
                 .gateway(apns.server().gateway())
                 .feedback(apns.server().feedback())

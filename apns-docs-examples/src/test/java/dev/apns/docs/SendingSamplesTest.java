@@ -1,5 +1,6 @@
 package dev.apns.docs;
 
+import dev.apns.Protocol;
 import dev.apns.ApnsSender;
 import dev.apns.ApnsSession;
 import dev.apns.Confirmation;
@@ -54,7 +55,7 @@ class SendingSamplesTest {
         Message message = Message.builder().alert("hi").token(GOOD).build();
 
         // tag::sending-session[]
-        ApnsSession session = ApnsSession.builder()
+        ApnsSession session = ApnsSession.builder().protocol(Protocol.BINARY)
                 .credentials(credentials)
                 .environment(Environment.PRODUCTION)
                 .backend("blocking")                                      // optional: by name, else the best one found
@@ -217,7 +218,7 @@ class SendingSamplesTest {
     }
 
     private static ApnsSession sessionAgainstTheMock() {
-        return ApnsSession.builder()
+        return ApnsSession.builder().protocol(Protocol.BINARY)
                 .credentials(client.credentials())
                 .gateway(apns.server().gateway())
                 .feedback(apns.server().feedback())

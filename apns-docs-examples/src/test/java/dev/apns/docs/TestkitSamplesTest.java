@@ -1,5 +1,6 @@
 package dev.apns.docs;
 
+import dev.apns.Protocol;
 import dev.apns.ApnsSession;
 import dev.apns.Message;
 import dev.apns.Result;
@@ -28,7 +29,7 @@ class TestkitSamplesTest {
         IssuedCertificate client = certificates.client("com.example.app");  // a client certificate from that CA
 
         try (MockApnsServer server = MockApnsServer.builder(certificates).start();
-             ApnsSession session = ApnsSession.builder()
+             ApnsSession session = ApnsSession.builder().protocol(Protocol.BINARY)
                      .credentials(client.credentials())
                      .gateway(server.gateway())
                      .feedback(server.feedback())

@@ -1,5 +1,6 @@
 package dev.apns.micrometer;
 
+import dev.apns.Protocol;
 import dev.apns.ApnsSender;
 import dev.apns.ApnsSession;
 import dev.apns.DeviceToken;
@@ -48,7 +49,7 @@ class ApnsSenderMetricsTest {
         Payload payload = Payload.builder().alert("metered").build();
 
         try (BlockingBackend backend = new BlockingBackend();
-             ApnsSession session = ApnsSession.builder().backend(backend).credentials(CLIENT.credentials())
+             ApnsSession session = ApnsSession.builder().protocol(Protocol.BINARY).backend(backend).credentials(CLIENT.credentials())
                      .gateway(apns.server().gateway()).trust(Trust.fromPem(apns.server().authorityPem())).build();
              ApnsSender sender = session.sender(CLIENT.credentials(), SenderOptions.defaults())) {
             new ApnsSenderMetrics(sender, Tags.of("app", "com.example.meters")).bindTo(registry);

@@ -1,5 +1,6 @@
 package dev.apns.backend.blocking;
 
+import dev.apns.Protocol;
 import dev.apns.ApnsSender;
 import dev.apns.ApnsSession;
 import dev.apns.Confirmation;
@@ -111,7 +112,7 @@ class ChaosTest {
         schedule.applyTo(server);
 
         Result result;
-        try (ApnsSession session = ApnsSession.builder()
+        try (ApnsSession session = ApnsSession.builder().protocol(Protocol.BINARY)
                 .backend(backend)
                 .credentials(CLIENT.credentials())
                 .gateway(server.gateway())
@@ -173,7 +174,7 @@ class ChaosTest {
         for (int i = 1; i <= SENDER_NOTIFICATIONS; i++) {
             notifications.add(Notification.of(DeviceToken.fromHex(String.format("%064x", 0xD0000000L + i)), PAYLOAD));
         }
-        try (ApnsSession session = ApnsSession.builder().backend(backend).credentials(CLIENT.credentials())
+        try (ApnsSession session = ApnsSession.builder().protocol(Protocol.BINARY).backend(backend).credentials(CLIENT.credentials())
                 .gateway(apns.server().gateway()).trust(Trust.fromPem(apns.server().authorityPem()))
                 .connectTimeout(Duration.ofSeconds(5)).writeTimeout(Duration.ofSeconds(5)).build()) {
             for (int run = 0; run < seeds.size(); run++) {

@@ -1,5 +1,6 @@
 package dev.apns.backend.blocking;
 
+import dev.apns.Protocol;
 import dev.apns.ApnsSender;
 import dev.apns.ApnsSession;
 import dev.apns.Credentials;
@@ -61,7 +62,7 @@ class SentinelWriteRaceTest {
         List<CompletableFuture<Outcome>> futures = new ArrayList<>();
         SenderMetrics metrics;
         try (LateFailingBackend backend = new LateFailingBackend(failedSentinelWrites);
-             ApnsSession session = ApnsSession.builder().backend(backend).credentials(CLIENT.credentials())
+             ApnsSession session = ApnsSession.builder().protocol(Protocol.BINARY).backend(backend).credentials(CLIENT.credentials())
                      .gateway(apns.server().gateway()).trust(Trust.fromPem(apns.server().authorityPem())).build();
              ApnsSender sender = session.sender(CLIENT.credentials(), SenderOptions.builder().sentinelEvery(500).build())) {
             Payload payload = Payload.builder().alert("race").build();

@@ -2,6 +2,7 @@ package dev.apns.backend.conscrypt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.apns.Protocol;
 import dev.apns.ApnsSession;
 import dev.apns.DeviceToken;
 import dev.apns.Message;
@@ -42,7 +43,7 @@ class ConscryptSessionTest {
     }
 
     private ApnsSession session(MockApnsServer gateway) {
-        ApnsSession session = ApnsSession.builder()
+        ApnsSession session = ApnsSession.builder().protocol(Protocol.BINARY)
                 .backend(ConscryptBackend.NAME)
                 .credentials(CLIENT.credentials())
                 .gateway(gateway.gateway())

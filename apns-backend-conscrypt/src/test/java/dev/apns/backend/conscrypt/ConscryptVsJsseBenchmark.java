@@ -1,5 +1,6 @@
 package dev.apns.backend.conscrypt;
 
+import dev.apns.Protocol;
 import dev.apns.ApnsSession;
 import dev.apns.Confirmation;
 import dev.apns.Credentials;
@@ -78,7 +79,7 @@ public final class ConscryptVsJsseBenchmark {
         List<String> names = List.of(BlockingBackend.NAME, ConscryptBackend.NAME);
         List<ApnsSession> sessions = new ArrayList<>();
         for (String name : names) {
-            sessions.add(ApnsSession.builder().backend(name).credentials(credentials).gateway(server.gateway())
+            sessions.add(ApnsSession.builder().protocol(Protocol.BINARY).backend(name).credentials(credentials).gateway(server.gateway())
                     .feedback(server.feedback()).trust(trust).confirmation(Confirmation.sentinel(TIMEOUT))
                     .build());
         }

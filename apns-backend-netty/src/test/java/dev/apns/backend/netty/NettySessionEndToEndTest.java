@@ -2,6 +2,7 @@ package dev.apns.backend.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.apns.Protocol;
 import dev.apns.ApnsSession;
 import dev.apns.Confirmation;
 import dev.apns.DeviceToken;
@@ -44,7 +45,7 @@ class NettySessionEndToEndTest {
     }
 
     private ApnsSession session() {
-        ApnsSession session = ApnsSession.builder()
+        ApnsSession session = ApnsSession.builder().protocol(Protocol.BINARY)
                 .backend(NettyBackend.NAME)
                 .credentials(CLIENT.credentials())
                 .gateway(server.gateway())

@@ -1,5 +1,6 @@
 package dev.apns.backend.netty;
 
+import dev.apns.Protocol;
 import dev.apns.ApnsSession;
 import dev.apns.Confirmation;
 import dev.apns.Credentials;
@@ -92,7 +93,7 @@ final class ThousandConnections {
             NettyBackend backend = portable
                     ? NettyBackend.builder().nativeTransport(false).openSsl(false).build()
                     : new NettyBackend();
-            ApnsSession session = ApnsSession.builder()
+            ApnsSession session = ApnsSession.builder().protocol(Protocol.BINARY)
                     .backend(backend)
                     .credentials(apps.get(0))
                     .gateway(server.gateway())

@@ -1,5 +1,6 @@
 package dev.apns.testkit.conformance;
 
+import dev.apns.Protocol;
 import dev.apns.ApnsSession;
 import dev.apns.Confirmation;
 import dev.apns.ApnsSender;
@@ -1366,7 +1367,7 @@ public abstract class BackendConformanceSuite {
         private ApnsSession.Builder builder() {
             Backend fresh = newBackend();
             assumeAvailable(fresh);
-            return ApnsSession.builder()
+            return ApnsSession.builder().protocol(Protocol.BINARY)
                     .backend(fresh)
                     .credentials(client.credentials())
                     .gateway(server.gateway())
@@ -1427,7 +1428,7 @@ public abstract class BackendConformanceSuite {
         private final Payload payload = Payload.builder().alert("hello").build();
 
         private ApnsSender sender(SenderOptions.Builder options) {
-            return sender(ApnsSession.builder(), options);
+            return sender(ApnsSession.builder().protocol(Protocol.BINARY), options);
         }
 
         private ApnsSender sender(ApnsSession.Builder session, SenderOptions.Builder options) {
@@ -1563,7 +1564,7 @@ public abstract class BackendConformanceSuite {
         void identifiersWrap() throws Exception {
             List<Notification> notifications = notifications(200);
             server.rejectToken(notifications.get(100).token(), Status.of(8));
-            ApnsSender sender = sender(ApnsSession.builder().firstIdentifier(0xFFFF_FFFFL - 50), options());
+            ApnsSender sender = sender(ApnsSession.builder().protocol(Protocol.BINARY).firstIdentifier(0xFFFF_FFFFL - 50), options());
 
             List<Outcome> outcomes = submitAll(sender, notifications);
 
@@ -1637,7 +1638,7 @@ public abstract class BackendConformanceSuite {
         void refusedCertificateFailsPromptly() throws Exception {
             Backend fresh = newBackend();
             assumeAvailable(fresh);
-            ApnsSession session = ApnsSession.builder().backend(fresh).gateway(server.gateway())
+            ApnsSession session = ApnsSession.builder().protocol(Protocol.BINARY).backend(fresh).gateway(server.gateway())
                     .trust(Trust.fromPem(server.authorityPem())).build();
             BackendConformanceSuite.this.opened.push(session);
             ApnsSender sender = session.sender(strangerClient.credentials(), options().build());
