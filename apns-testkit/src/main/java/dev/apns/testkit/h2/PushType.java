@@ -1,0 +1,39 @@
+package dev.apns.testkit.h2;
+
+import java.util.Map;
+
+/** The {@code apns-push-type} values Apple documents and the topic suffix each requires. */
+enum PushType {
+    ALERT("alert", ""),
+    BACKGROUND("background", ""),
+    LOCATION("location", ".location-query"),
+    VOIP("voip", ".voip"),
+    COMPLICATION("complication", ".complication"),
+    FILEPROVIDER("fileprovider", ".pushkit.fileprovider"),
+    MDM("mdm", ""),
+    LIVEACTIVITY("liveactivity", ".push-type.liveactivity"),
+    PUSHTOTALK("pushtotalk", ".voip-ptt"),
+    WIDGETS("widgets", ".push-type.widgets"),
+    CONTROLS("controls", ".push-type.controls");
+
+    private static final Map<String, PushType> BY_NAME = Map.ofEntries(
+            java.util.Arrays.stream(values()).map(type -> Map.entry(type.wireName, type)).toArray(Map.Entry[]::new));
+
+    final String wireName;
+    final String topicSuffix;
+
+    PushType(String wireName, String topicSuffix) {
+        this.wireName = wireName;
+        this.topicSuffix = topicSuffix;
+    }
+
+    /** The push type named {@code name} on the wire, or null when Apple knows no such type. */
+    static PushType byName(CharSequence name) {
+        return BY_NAME.get(name.toString());
+    }
+
+    /** The largest payload Apple accepts for this type. */
+    int maxPayloadBytes() {
+        return this == VOIP ? 5120 : 4096;
+    }
+}
