@@ -50,7 +50,7 @@ public final class ApnsSession implements AutoCloseable {
      * @throws IllegalStateException when the session is closed
      */
     public Result send(Message message) {
-        return engine.send(engine.defaultCredentials(), message);
+        return engine.sendDefault(message);
     }
 
     /** {@link #send(Message)} with other credentials (another app); pooled separately. */

@@ -44,19 +44,30 @@ public final class Message {
     private static final String PAYLOAD = "payload";
     private static final String EXPIRY = "expiry";
     private static final String PRIORITY = "priority";
-    private static final Set<String> KEYS = Set.of(TOKENS, PAYLOAD, EXPIRY, PRIORITY);
+    private static final String TOPIC = "topic";
+    private static final String PUSH_TYPE = "push-type";
+    private static final String COLLAPSE_ID = "collapse-id";
+    private static final Set<String> KEYS = Set.of(TOKENS, PAYLOAD, EXPIRY, PRIORITY, TOPIC, PUSH_TYPE, COLLAPSE_ID);
     private static final int NO_PRIORITY = -1;
 
     private final List<DeviceToken> tokens;
     private final Payload payload;
     private final Instant expiry;
     private final int priority;
+    /** HTTP/2 only: topic, push type and collapse id (null when not set). */
+    private final String topic;
+    private final PushType pushType;
+    private final String collapseId;
 
-    private Message(List<DeviceToken> tokens, Payload payload, Instant expiry, int priority) {
+    private Message(List<DeviceToken> tokens, Payload payload, Instant expiry, int priority, String topic,
+                    PushType pushType, String collapseId) {
         this.tokens = tokens;
         this.payload = payload;
         this.expiry = expiry;
         this.priority = priority;
+        this.topic = topic;
+        this.pushType = pushType;
+        this.collapseId = collapseId;
     }
 
     /** A builder. */
@@ -87,8 +98,24 @@ public final class Message {
         return priority == NO_PRIORITY ? OptionalInt.empty() : OptionalInt.of(priority);
     }
 
+    /** The {@code apns-topic} (HTTP/2); empty: the sender's default. The binary protocol ignores it. */
+    public Optional<String> topic() {
+        return Optional.ofNullable(topic);
+    }
+
+    /** The {@code apns-push-type} (HTTP/2); empty: the sender's default. The binary protocol ignores it. */
+    public Optional<PushType> pushType() {
+        return Optional.ofNullable(pushType);
+    }
+
+    /** The {@code apns-collapse-id} (HTTP/2). The binary protocol ignores it. */
+    public Optional<String> collapseId() {
+        return Optional.ofNullable(collapseId);
+    }
+
     /**
-     * The same message for other tokens (used for the retry message): same payload, expiry and priority.
+     * The same message for other tokens (used for the retry message): same payload, expiry, priority, topic,
+     * push type and collapse id.
      *
      * @throws IllegalArgumentException when {@code tokens} is empty
      * @throws NullPointerException when {@code tokens} holds {@code null}
@@ -98,7 +125,7 @@ public final class Message {
         if (tokens.isEmpty()) {
             throw new IllegalArgumentException("A message needs at least one device token; withTokens(...) was given none.");
         }
-        return new Message(List.copyOf(tokens), payload, expiry, priority);
+        return new Message(List.copyOf(tokens), payload, expiry, priority, topic, pushType, collapseId);
     }
 
     /**
@@ -120,6 +147,15 @@ public final class Message {
         if (priority != NO_PRIORITY) {
             map.put(PRIORITY, priority);
         }
+        if (topic != null) {
+            map.put(TOPIC, topic);
+        }
+        if (pushType != null) {
+            map.put(PUSH_TYPE, pushType.name());
+        }
+        if (collapseId != null) {
+            map.put(COLLAPSE_ID, collapseId);
+        }
         return Collections.unmodifiableMap(map);
     }
 
@@ -138,7 +174,8 @@ public final class Message {
         for (Object key : map.keySet()) {
             if (!(key instanceof String) || !KEYS.contains(key)) {
                 throw new InvalidPayloadException("A message map has the unknown key " + quote(key)
-                        + "; its keys are 'tokens', 'payload', and optionally 'expiry' and 'priority'.");
+                        + "; its keys are 'tokens', 'payload', and optionally 'expiry', 'priority', 'topic', "
+                        + "'push-type' and 'collapse-id'.");
             }
         }
         Builder builder = builder();
@@ -189,6 +226,24 @@ public final class Message {
         if (priorityValue != null) {
             builder.priority((int) wholeNumber(PRIORITY, priorityValue, MAX_PRIORITY, "the priority byte"));
         }
+        try {
+            String topicValue = text(map, TOPIC);
+            if (topicValue != null) {
+                builder.topic(topicValue);
+            }
+            String typeValue = text(map, PUSH_TYPE);
+            if (typeValue != null) {
+                builder.pushType(PushType.of(typeValue));
+            }
+            String collapseValue = text(map, COLLAPSE_ID);
+            if (collapseValue != null) {
+                builder.collapseId(collapseValue);
+            }
+        } catch (InvalidPayloadException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new InvalidPayloadException(e.getMessage(), e);
+        }
         return builder.build();
     }
 
@@ -229,19 +284,22 @@ public final class Message {
         return fromMap(map);
     }
 
-    /** Equal when tokens (in order), payload bytes, expiry and priority are. */
+    /** Equal when tokens (in order), payload bytes, expiry, priority, topic, push type and collapse id are. */
     @Override
     public boolean equals(Object other) {
         return other instanceof Message that
                 && priority == that.priority
                 && tokens.equals(that.tokens)
                 && payload.equals(that.payload)
-                && Objects.equals(expiry, that.expiry);
+                && Objects.equals(expiry, that.expiry)
+                && Objects.equals(topic, that.topic)
+                && Objects.equals(pushType, that.pushType)
+                && Objects.equals(collapseId, that.collapseId);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(tokens, payload, expiry, priority);
+        return Objects.hash(tokens, payload, expiry, priority, topic, pushType, collapseId);
     }
 
     /** A short description: how many tokens, the first one, the payload's size, expiry and priority. */
@@ -258,7 +316,25 @@ public final class Message {
         if (priority != NO_PRIORITY) {
             text.append(", priority ").append(priority);
         }
+        if (topic != null) {
+            text.append(", topic ").append(topic);
+        }
+        if (pushType != null) {
+            text.append(", push type ").append(pushType);
+        }
         return text.append(']').toString();
+    }
+
+    /** The text under {@code key}, or null when absent. */
+    private static String text(Map<String, ?> map, String key) {
+        Object value = map.get(key);
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof String string)) {
+            throw new InvalidPayloadException("'" + key + "' must be text, but is " + describe(value) + ".");
+        }
+        return string;
     }
 
     private static DeviceToken parseToken(String hex, int index) {
@@ -326,6 +402,9 @@ public final class Message {
         private String firstSetter;
         private Instant expiry;
         private int priority = NO_PRIORITY;
+        private String topic;
+        private PushType pushType;
+        private String collapseId;
 
         private Builder() {
         }
@@ -494,6 +573,33 @@ public final class Message {
          *     a whole payload and payload setters were both used
          * @throws InvalidPayloadException naming the payload key whose value cannot be written as JSON
          */
+        /**
+         * The {@code apns-topic} of every notification (HTTP/2): usually the app's bundle id, with the suffix
+         * its push type needs (see {@link PushType#topicFor(String)}).
+         *
+         * @throws IllegalArgumentException when blank or not printable ASCII
+         */
+        public Builder topic(String topic) {
+            this.topic = HeaderValues.check(topic, "topic");
+            return this;
+        }
+
+        /** The {@code apns-push-type} of every notification (HTTP/2). */
+        public Builder pushType(PushType pushType) {
+            this.pushType = Objects.requireNonNull(pushType, "pushType");
+            return this;
+        }
+
+        /**
+         * The {@code apns-collapse-id} of every notification (HTTP/2).
+         *
+         * @throws IllegalArgumentException when blank, longer than 64 bytes or not printable ASCII
+         */
+        public Builder collapseId(String collapseId) {
+            this.collapseId = HeaderValues.collapseId(collapseId);
+            return this;
+        }
+
         public Message build() {
             if (tokens.isEmpty()) {
                 throw new IllegalStateException("A message needs at least one device token; add one with token(...).");
@@ -509,7 +615,7 @@ public final class Message {
                         + "rawPayload(...) or the payload setters such as alert(...).");
             }
             Payload body = payload != null ? payload : payloadBuilder.build();
-            return new Message(List.copyOf(tokens), body, expiry, priority);
+            return new Message(List.copyOf(tokens), body, expiry, priority, topic, pushType, collapseId);
         }
 
         private Payload.Builder setter(String name) {

@@ -1,6 +1,5 @@
 package dev.apns;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -60,8 +59,12 @@ public final class Notification {
     public static java.util.List<Notification> of(Message message) {
         Instant expiry = message.expiry().orElse(null);
         int priority = message.priority().orElse(-1);
+        String topic = message.topic().orElse(null);
+        PushType pushType = message.pushType().orElse(null);
+        String collapseId = message.collapseId().orElse(null);
         return message.tokens().stream()
-                .map(t -> new Notification(t, message.payload(), expiry, priority, null, null, null, null)).toList();
+                .map(t -> new Notification(t, message.payload(), expiry, priority, topic, pushType, null, collapseId))
+                .toList();
     }
 
     /** A builder for a notification to this token with this payload. */
@@ -196,7 +199,7 @@ public final class Notification {
          * @throws IllegalArgumentException when blank or containing characters a header value cannot hold
          */
         public Builder topic(String topic) {
-            this.topic = headerValue(topic, "topic");
+            this.topic = HeaderValues.check(topic, "topic");
             return this;
         }
 
@@ -206,7 +209,7 @@ public final class Notification {
          */
         public Builder bundleId(String bundleId) {
             PushType type = pushType == null ? PushType.ALERT : pushType;
-            this.topic = headerValue(type.topicFor(headerValue(bundleId, "bundleId")), "topic");
+            this.topic = HeaderValues.check(type.topicFor(HeaderValues.check(bundleId, "bundleId")), "topic");
             return this;
         }
 
@@ -228,13 +231,7 @@ public final class Notification {
          * @throws IllegalArgumentException when blank, longer than 64 UTF-8 bytes, or not a header value
          */
         public Builder collapseId(String collapseId) {
-            String value = headerValue(collapseId, "collapseId");
-            int bytes = value.getBytes(StandardCharsets.UTF_8).length;
-            if (bytes > MAX_COLLAPSE_ID_BYTES) {
-                throw new IllegalArgumentException("collapseId is " + bytes + " bytes; Apple accepts at most "
-                        + MAX_COLLAPSE_ID_BYTES + ".");
-            }
-            this.collapseId = value;
+            this.collapseId = HeaderValues.collapseId(collapseId);
             return this;
         }
 
@@ -243,19 +240,5 @@ public final class Notification {
             return new Notification(token, payload, expiry, priority, topic, pushType, apnsId, collapseId);
         }
 
-        private static String headerValue(String value, String field) {
-            Objects.requireNonNull(value, field);
-            if (value.isBlank()) {
-                throw new IllegalArgumentException(field + " must not be blank.");
-            }
-            for (int i = 0; i < value.length(); i++) {
-                char c = value.charAt(i);
-                if (c < 0x20 || c == 0x7f || c > 0x7e) {
-                    throw new IllegalArgumentException(field + " '" + value.replaceAll("[^\\x20-\\x7e]", "?")
-                            + "' has a character a header cannot carry at index " + i + " (printable ASCII only).");
-                }
-            }
-            return value;
-        }
     }
 }

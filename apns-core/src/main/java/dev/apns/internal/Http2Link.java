@@ -104,10 +104,12 @@ final class Http2Link implements Connection.Listener, Http2Listener {
     }
 
     /**
-     * Starts a stream for each entry while the engine has room, at most {@code max}; returns how many started.
-     * The rest stay for the caller to put back.
+     * Starts a stream for each entry, in order, while the engine has room; returns how many entries it took
+     * (started, or put in {@code refused} when the request cannot be made: a header the peer's limits refuse,
+     * for instance). The rest stay for the caller to put back.
      */
-    synchronized int start(List<StreamEntry> entries, Http2Target target, dev.apns.Http2Defaults defaults, long nowNanos) {
+    synchronized int start(List<StreamEntry> entries, Http2Target target, dev.apns.Http2Defaults defaults, long nowNanos,
+                           List<StreamEntry> refused, List<RuntimeException> why) {
         int count = 0;
         String authority = target.authority();
         for (StreamEntry entry : entries) {
@@ -115,13 +117,19 @@ final class Http2Link implements Connection.Listener, Http2Listener {
                 break;
             }
             ProviderToken token = target.tokens() == null ? null : target.tokens().current();
-            Http2Request request = Http2Exchange.request(authority, entry.notification, defaults,
-                    token == null ? null : token.authorization());
-            entry.token = token;
-            entry.writtenAtNanos = nowNanos;
-            entry.link = this;
-            engine.startStream(request, entry);
-            started.addLast(entry);
+            try {
+                Http2Request request = Http2Exchange.request(authority, entry.notification, defaults,
+                        token == null ? null : token.authorization());
+                entry.token = token;
+                entry.writtenAtNanos = nowNanos;
+                entry.link = this;
+                engine.startStream(request, entry);
+                started.addLast(entry);
+            } catch (IllegalArgumentException e) {
+                entry.link = null;
+                refused.add(entry);
+                why.add(e);
+            }
             count++;
         }
         inFlight = engine.openStreams();

@@ -38,6 +38,8 @@ final class Http2Worker implements SenderWorker, Runnable {
     private final List<StreamEntry> batch = new ArrayList<>(TAKE_AT_ONCE);
     private final List<Http2Link> draining = new ArrayList<>();
     private final List<StreamEntry> leftovers = new ArrayList<>();
+    private final List<StreamEntry> refused = new ArrayList<>();
+    private final List<RuntimeException> refusals = new ArrayList<>();
     private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
     private final long requestTimeoutNanos;
     private volatile Http2Link current;
@@ -115,16 +117,26 @@ final class Http2Worker implements SenderWorker, Runnable {
     public void run() {
         try {
             while (!sender.isStopped()) {
-                step();
+                try {
+                    step();
+                } catch (RuntimeException e) {
+                    // A defect, not a network failure: replace the connection (its notifications go again) and go on,
+                    // so that one bad moment never stops the sender for good.
+                    LOG.error("Sender thread {} failed on {}; the connection is replaced.", thread.getName(),
+                            target.endpoint(), e);
+                    if (!batch.isEmpty()) {
+                        sender.requeueFront(new ArrayList<>(batch), false);
+                        batch.clear();
+                    }
+                    Http2Link link = current;
+                    if (link != null) {
+                        link.fail("The sender thread failed: " + e);
+                    }
+                    backOff();
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException | Error e) {
-            LOG.error("Sender thread {} failed; its notifications are handed back as unsent.", thread.getName(), e);
-            Http2Link link = current;
-            if (link != null) {
-                link.fail("The sender thread failed: " + e);
-            }
         } finally {
             leftovers.addAll(batch);
             batch.clear();
@@ -163,16 +175,24 @@ final class Http2Worker implements SenderWorker, Runnable {
         if (batch.isEmpty()) {
             return;
         }
-        int started = link.start(batch, target, sender.options.http2(), System.nanoTime());
-        if (started < batch.size()) {
-            sender.requeueFront(new ArrayList<>(batch.subList(started, batch.size())), false);
+        int taken = link.start(batch, target, sender.options.http2(), System.nanoTime(), refused, refusals);
+        if (taken < batch.size()) {
+            sender.requeueFront(new ArrayList<>(batch.subList(taken, batch.size())), false);
         }
-        for (int i = 0; i < started; i++) {
+        int started = taken - refused.size();
+        for (int i = 0; i < taken; i++) {
             StreamEntry entry = batch.get(i);
-            if (entry.writes++ > 0) {
+            if (!refused.contains(entry) && entry.writes++ > 0) {
                 sender.resent.increment();
             }
         }
+        for (int i = 0; i < refused.size(); i++) {
+            StreamEntry entry = refused.get(i);
+            sender.finishUnsent(entry, new NotDeliveredException("This notification cannot be sent as an HTTP/2 request: "
+                    + refusals.get(i).getMessage(), null, refusals.get(i)));
+        }
+        refused.clear();
+        refusals.clear();
         sender.written.add(started);
         batch.clear();
         flush(link);

@@ -60,6 +60,8 @@ public final class SessionEngine {
     private static final List<String> H2_ALPN = List.of("h2");
     private final ProviderTokens providerTokens = new ProviderTokens();
     private final Map<SigningKey, Http2Target.ProviderTokenSource> tokenSources = new ConcurrentHashMap<>();
+    /** The HTTP/2 senders behind the batch API, one per signing key or credentials. */
+    private final Map<Object, ApnsSender> batchSenders = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     public SessionEngine(SessionConfig config) {
@@ -94,9 +96,22 @@ public final class SessionEngine {
         return config.credentials();
     }
 
+    /** Sends with the session's signing key, or else its credentials. */
+    public Result sendDefault(Message message) {
+        if (config.protocol() == Protocol.HTTP2 && config.signingKey() != null) {
+            Objects.requireNonNull(message, "message");
+            requireOpen();
+            return Http2Batch.send(batchSender(config.signingKey()), message, check(batchOptions()));
+        }
+        return send(defaultCredentials(), message);
+    }
+
     public Result send(Credentials credentials, Message message) {
         Objects.requireNonNull(message, "message");
         requireOpen();
+        if (config.protocol() == Protocol.HTTP2) {
+            return Http2Batch.send(batchSender(credentials), message, check(batchOptions()));
+        }
         PoolKey key = new PoolKey(config.gateway(), certificate(credentials));
         return new BatchSender(this, key, message).send();
     }
@@ -149,6 +164,20 @@ public final class SessionEngine {
         return sender;
     }
 
+    /** The long-lived HTTP/2 sender that the batch API uses for this signing key or these credentials. */
+    private ApnsSender batchSender(Object authentication) {
+        return batchSenders.computeIfAbsent(authentication, auth -> auth instanceof SigningKey key
+                ? sender(key, batchOptions()) : sender((Credentials) auth, batchOptions()));
+    }
+
+    private static SenderOptions batchOptions() {
+        return SenderOptions.defaults();
+    }
+
+    private static java.util.function.Consumer<dev.apns.Notification> check(SenderOptions options) {
+        return options.http2().checkBeforeSending() ? n -> Http2Exchange.check(n, options.http2()) : n -> { };
+    }
+
     /** A long-lived HTTP/2 sender to {@code target}. */
     ApnsSender http2Sender(Http2Target target, SenderOptions options) {
         requireOpen();
@@ -156,7 +185,7 @@ public final class SessionEngine {
         Http2Target capped = target;
         StreamSender sender = new StreamSender(this, target.endpoint(), options,
                 (owner, name) -> new Http2Worker(owner, capped, name),
-                options.http2().checkBeforeSending() ? n -> Http2Exchange.check(n, options.http2()) : n -> { });
+                check(options));
         senders.add(sender);
         if (closed) {
             sender.shutdown(Duration.ZERO);
