@@ -105,6 +105,11 @@ public final class HpackDecoder {
         return table.size();
     }
 
+    /** The capacity the peer last set for its table (at most {@link #maxTableSize()} once a block started). */
+    int tableCapacity() {
+        return table.capacity();
+    }
+
     /** The number of entries in the dynamic table. */
     int tableLength() {
         return table.length();
