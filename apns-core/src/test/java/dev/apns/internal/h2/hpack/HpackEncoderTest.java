@@ -159,7 +159,7 @@ class HpackEncoderTest {
         HpackEncoder encoder = new HpackEncoder(IndexingPolicy.never());
         // Control characters take 23 to 30 bits in Huffman code: the raw form is shorter.
         byte[] raw = encode(encoder, List.of(new Header("x", "\u0001\u0002")));
-        assertThat(Hex.of(raw)).isEqualTo("00" + "81f3" + "020102") // name "x": 7 bits, a tie, so Huffman;
+        assertThat(Hex.of(raw)).isEqualTo("00" + "81f3" + "020102"); // the name "x" is 7 bits, a tie, so Huffman
         byte[] huffman = encode(encoder, List.of(new Header("x", "aaaaaaaa")));
         assertThat(huffman[3] & 0x80).isEqualTo(0x80);
         assertThat(huffman).hasSize(4 + 5);
