@@ -100,6 +100,11 @@ public final class HpackDecoder {
         return maxTableSize;
     }
 
+    /** The largest header list accepted, in bytes by RFC 9113 §6.5.2. */
+    public int maxHeaderListSize() {
+        return maxHeaderListSize;
+    }
+
     /** The size of the dynamic table's entries by RFC 7541 §4.1, in bytes. */
     public int tableSize() {
         return table.size();
