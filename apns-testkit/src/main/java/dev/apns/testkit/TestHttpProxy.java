@@ -136,6 +136,7 @@ public final class TestHttpProxy extends TestProxyServer {
             }
             case ANSWER -> {
                 respond(out, answer);
+                lingeringClose(client);
                 return;
             }
             case RELAY -> {
@@ -145,6 +146,7 @@ public final class TestHttpProxy extends TestProxyServer {
         String expected = expectedAuthorization;
         if (expected != null && !authorization.map(expected::equals).orElse(false)) {
             respond(out, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"test\"");
+            lingeringClose(client);
             return;
         }
         Matcher connect = CONNECT_LINE.matcher(head.get(0));

@@ -119,6 +119,26 @@ public abstract class TestProxyServer implements AutoCloseable {
         closing.await(STALL_SECONDS, TimeUnit.SECONDS);
     }
 
+    /**
+     * Ends a refused exchange as a careful server does: stops sending, then reads what the client still sends
+     * (at most 1 s, 64 KiB) before the socket is closed, so that closing with unread bytes does not reset the
+     * connection and destroy the answer before the client read it.
+     */
+    protected static void lingeringClose(Socket client) {
+        try {
+            client.shutdownOutput();
+            client.setSoTimeout(1_000);
+            InputStream in = client.getInputStream();
+            byte[] sink = new byte[4096];
+            int total = 0;
+            for (int n = in.read(sink); n >= 0 && total < 64 * 1024; n = in.read(sink)) {
+                total += n;
+            }
+        } catch (IOException ended) {
+            // The client went away or stayed silent; either way the socket is closed next.
+        }
+    }
+
     private static void pump(Socket from, Socket to) {
         byte[] buffer = new byte[16 * 1024];
         try {

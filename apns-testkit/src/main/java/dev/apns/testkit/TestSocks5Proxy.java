@@ -122,6 +122,7 @@ public final class TestSocks5Proxy extends TestProxyServer {
             boolean ok = user.equals(name) && requiredPassword.equals(password);
             out.write(new byte[] {1, (byte) (ok ? 0 : 1)});
             if (!ok) {
+                lingeringClose(client);
                 return;
             }
             authenticated = Optional.of(name);
@@ -150,6 +151,7 @@ public final class TestSocks5Proxy extends TestProxyServer {
         requests.add(new Request(methods, authenticated, host, port));
         if (replyCode != 0) {
             reply(out, replyCode);
+            lingeringClose(client);
             return;
         }
         if (!isAllowedTarget(host) && !"0:0:0:0:0:0:0:1".equals(host)) {

@@ -1,6 +1,7 @@
 package dev.apns.backend.netty;
 
 import dev.apns.Endpoint;
+import dev.apns.Proxy;
 import dev.apns.Trust;
 import dev.apns.spi.Certificate;
 import dev.apns.spi.ConnectRequest;
@@ -19,12 +20,15 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.proxy.ProxyHandler;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
@@ -40,6 +44,8 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -152,8 +158,10 @@ final class NettyRuntime {
             throws IOException {
         Endpoint endpoint = request.endpoint();
         Duration timeout = request.connectTimeout();
-        SslContext context = context(request.certificate(), request.trust());
-        InetSocketAddress address = resolve(endpoint);
+        SslContext context = context(request.certificate(), request.trust(), request.applicationProtocols());
+        Proxy proxy = request.proxy().orElse(null);
+        InetSocketAddress proxyAddress = proxy == null ? null : NettyProxies.proxyAddress(proxy, endpoint);
+        InetSocketAddress address = proxy == null ? resolve(endpoint) : NettyProxies.targetAddress(endpoint);
         NettyConnection connection = new NettyConnection(backend, this, endpoint, listener, request.writeTimeout());
 
         Bootstrap bootstrap = new Bootstrap()
@@ -166,11 +174,18 @@ final class NettyRuntime {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
+                        if (proxy != null) {
+                            channel.pipeline().addLast("proxy", NettyProxies.handler(proxy, proxyAddress, timeout));
+                        }
                         channel.pipeline()
                                 .addLast("tls", tlsHandler(context, channel, endpoint, timeout))
                                 .addLast("apns", connection.handler());
                     }
                 });
+        if (proxy != null) {
+            // The target goes to the proxy by name; nothing may resolve it here (nor block an event loop doing so).
+            bootstrap.resolver(NoopAddressResolverGroup.INSTANCE);
+        }
 
         ChannelFuture connected;
         try {
@@ -180,12 +195,21 @@ final class NettyRuntime {
         }
         Channel channel = connected.channel();
         if (!await(connected, timeout, channel, endpoint)) {
+            if (proxy != null) {
+                throw NettyProxies.unreachable(proxy, endpoint, timeout, new SocketTimeoutException("TCP connect"));
+            }
             throw new SocketTimeoutException("TCP connect to " + endpoint + " did not finish within "
                     + Durations.describe(timeout) + ".");
         }
         if (!connected.isSuccess()) {
             channel.close();
+            if (proxy != null) {
+                throw NettyProxies.unreachable(proxy, endpoint, timeout, connected.cause());
+            }
             throw tcpFailure(endpoint, timeout, connected.cause());
+        }
+        if (proxy != null) {
+            awaitTunnel(channel, proxy, endpoint, timeout);
         }
         SslHandler tls = channel.pipeline().get(SslHandler.class);
         if (tls == null) {
@@ -202,10 +226,30 @@ final class NettyRuntime {
             throw handshakeFailure(endpoint, timeout, handshake.cause());
         }
         String protocol = tls.engine().getSession().getProtocol();
-        connection.established(channel, protocol);
-        LOG.debug("Connected to {} with {} ({}, {} transport, {} TLS).", endpoint, protocol,
-                tls.engine().getSession().getCipherSuite(), transport, sslProvider);
+        String selected = request.applicationProtocols().isEmpty() ? null : tls.applicationProtocol();
+        connection.established(channel, protocol, selected == null || selected.isEmpty() ? null : selected);
+        LOG.debug("Connected to {} with {} ({}, ALPN {}, {} transport, {} TLS{}).", endpoint, protocol,
+                tls.engine().getSession().getCipherSuite(), selected == null ? "none" : selected, transport, sslProvider,
+                proxy == null ? "" : ", through the " + proxy);
         return connection;
+    }
+
+    /** Waits for the proxy to open the tunnel; a {@link dev.apns.ProxyException} when it does not. */
+    private static void awaitTunnel(Channel channel, Proxy proxy, Endpoint endpoint, Duration timeout)
+            throws IOException {
+        ProxyHandler handler = channel.pipeline().get(ProxyHandler.class);
+        if (handler == null) {
+            channel.close();
+            throw NettyProxies.refused(proxy, endpoint, timeout, new ClosedChannelException());
+        }
+        Future<Channel> tunnel = handler.connectFuture();
+        if (!await(tunnel, timeout, channel, endpoint)) {
+            throw NettyProxies.timedOut(proxy, endpoint, timeout);
+        }
+        if (!tunnel.isSuccess()) {
+            channel.close();
+            throw NettyProxies.refused(proxy, endpoint, timeout, tunnel.cause());
+        }
     }
 
     /**
@@ -242,24 +286,35 @@ final class NettyRuntime {
         return handler;
     }
 
-    private SslContext context(Certificate certificate, Trust trust) throws SSLException {
-        ContextKey key = new ContextKey(certificate, trust);
+    private SslContext context(Optional<Certificate> certificate, Trust trust, List<String> applicationProtocols)
+            throws SSLException {
+        ContextKey key = new ContextKey(certificate, trust, applicationProtocols);
         SslContext context = contexts.get(key);
         if (context != null) {
             return context;
         }
         SslContext built;
         try {
-            built = SslContextBuilder.forClient()
+            SslContextBuilder builder = SslContextBuilder.forClient()
                     .sslProvider(sslProvider)
-                    .keyManager(new SingleKeyManager(certificate.credentials()))
                     .trustManager(trustManagers(trust))
                     .protocols(PROTOCOLS)
-                    .endpointIdentificationAlgorithm("HTTPS")
-                    .build();
+                    .endpointIdentificationAlgorithm("HTTPS");
+            if (certificate.isPresent()) {
+                builder.keyManager(new SingleKeyManager(certificate.get().credentials()));
+            }
+            if (!applicationProtocols.isEmpty()) {
+                // NO_ADVERTISE and ACCEPT: a server without ALPN, or without a common protocol, still connects
+                // (and the connection reports no protocol); the only combination both providers support.
+                builder.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, applicationProtocols));
+            }
+            built = builder.build();
         } catch (SSLException | RuntimeException e) {
             // Netty's messages name files and algorithms, never key material.
-            throw new SSLException("Could not build a TLS context (" + sslProvider + ") for " + certificate + " and "
+            throw new SSLException("Could not build a TLS context (" + sslProvider + ") for "
+                    + certificate.map(String::valueOf).orElse("no client certificate") + " and "
                     + trust + ": " + e.getMessage(), e);
         }
         SslContext raced = contexts.putIfAbsent(key, built);
@@ -384,7 +439,10 @@ final class NettyRuntime {
         return transport + " transport, " + eventLoopThreads() + " event loops, " + sslProvider + " TLS";
     }
 
-    /** TLS contexts are cached per identity and trust; certificates compare by digest. */
-    private record ContextKey(Certificate certificate, Trust trust) {
+    /**
+     * TLS contexts are cached per identity (or none), trust and offered ALPN protocols (Netty sets ALPN on the
+     * context, not per connection); certificates compare by digest.
+     */
+    private record ContextKey(Optional<Certificate> certificate, Trust trust, List<String> applicationProtocols) {
     }
 }

@@ -58,7 +58,10 @@ abstract class Http2TransportObligations {
     /** A host name that only the test proxies resolve (to 127.0.0.1): the client must leave it to the proxy. */
     private static final String PROXIED_HOST = "proxied.apns.test";
     private static final String PROXY_USER = "pusher";
+    /** Basic authentication is UTF-8 (RFC 7617), and the password may contain a colon. */
     private static final String PROXY_PASSWORD = "pr0xy:secret wörd";
+    /** SOCKS5 credentials are printable ASCII (RFC 1929 names no character set). */
+    private static final String SOCKS_PASSWORD = "s0cks:secret-word";
 
     /** What the suite lends these tests. */
     interface Fixture {
@@ -329,13 +332,13 @@ abstract class Http2TransportObligations {
         open.routeToLoopback(PROXIED_HOST);
         TestSocks5Proxy guarded = fixture.track(TestSocks5Proxy.start());
         guarded.routeToLoopback(PROXIED_HOST);
-        guarded.requireUsernamePassword(PROXY_USER, PROXY_PASSWORD);
+        guarded.requireUsernamePassword(PROXY_USER, SOCKS_PASSWORD);
         Endpoint endpoint = Endpoint.of(PROXIED_HOST, target.endpoint().port());
 
         Connection direct = connect(withCertificate(endpoint).withProxy(Proxy.socks5("127.0.0.1", open.endpoint().port())));
         TestSocks5Proxy.Request plain = open.nextRequest(WAIT);
         Connection authenticated = connect(withCertificate(endpoint).withProxy(
-                Proxy.socks5("127.0.0.1", guarded.endpoint().port()).withUsernamePassword(PROXY_USER, PROXY_PASSWORD)));
+                Proxy.socks5("127.0.0.1", guarded.endpoint().port()).withUsernamePassword(PROXY_USER, SOCKS_PASSWORD)));
         TestSocks5Proxy.Request withCredentials = guarded.nextRequest(WAIT);
 
         assertThat(plain).as("[proxy-4] the open proxy received a CONNECT").isNotNull();
@@ -406,7 +409,7 @@ abstract class Http2TransportObligations {
         TestSocks5Proxy guarded = fixture.track(TestSocks5Proxy.start());
         guarded.requireUsernamePassword(PROXY_USER, "the-right-one");
         assertProxyFailure(catchThrowable(() -> connect(withCertificate(endpoint).withProxy(
-                Proxy.socks5("127.0.0.1", guarded.endpoint().port()).withUsernamePassword(PROXY_USER, PROXY_PASSWORD)))),
+                Proxy.socks5("127.0.0.1", guarded.endpoint().port()).withUsernamePassword(PROXY_USER, SOCKS_PASSWORD)))),
                 guarded, null, "[proxy-6] SOCKS5 credentials refused");
         assertProxyFailure(catchThrowable(() -> connect(withCertificate(endpoint).withProxy(
                 Proxy.socks5("127.0.0.1", guarded.endpoint().port())))), guarded, null,
@@ -511,8 +514,9 @@ abstract class Http2TransportObligations {
         }
         for (Throwable cause : causes(failure)) {
             assertThat(String.valueOf(cause.getMessage())).as("%s: no message in the chain shows the password",
-                    obligation).doesNotContain(PROXY_PASSWORD).doesNotContain("the-right-one");
-            assertThat(String.valueOf(cause)).doesNotContain(PROXY_PASSWORD);
+                    obligation).doesNotContain(PROXY_PASSWORD).doesNotContain(SOCKS_PASSWORD)
+                    .doesNotContain("the-right-one");
+            assertThat(String.valueOf(cause)).doesNotContain(PROXY_PASSWORD).doesNotContain(SOCKS_PASSWORD);
         }
     }
 
