@@ -58,7 +58,7 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * What a {@link NettyBackend} creates on its first connect: the event-loop group and its channel type (epoll
- * or NIO), the TLS provider (OpenSSL or the JDK), and the cache of TLS contexts per (certificate, trust).
+ * or NIO), the TLS provider (OpenSSL or the JDK), and the TLS contexts ({@link NettyTlsContexts}).
  * The backend reaches Netty only through this class (and the connections it makes), so that the backend
  * itself loads and links without Netty on the class path.
  *
@@ -73,7 +73,6 @@ final class NettyRuntime {
     static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
 
     private static final Logger LOG = LoggerFactory.getLogger(NettyRuntime.class);
-    private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
     /** Extra time the caller waits beyond Netty's own timers, which fire first unless something is wrong. */
     private static final long WAIT_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -82,8 +81,7 @@ final class NettyRuntime {
     private final Class<? extends SocketChannel> channelType;
     private final String transport;
     private final SslProvider sslProvider;
-    private final ConcurrentHashMap<ContextKey, SslContext> contexts = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Trust, TrustManagerFactory> trustManagers = new ConcurrentHashMap<>();
+    private final NettyTlsContexts contexts;
 
     private NettyRuntime(EventLoopGroup group, boolean ownsGroup, Class<? extends SocketChannel> channelType,
                          String transport, SslProvider sslProvider) {
@@ -92,6 +90,7 @@ final class NettyRuntime {
         this.channelType = channelType;
         this.transport = transport;
         this.sslProvider = sslProvider;
+        this.contexts = new NettyTlsContexts(sslProvider);
     }
 
     /** Chooses the transport and the TLS provider, and creates the event-loop group unless one is given. */
@@ -158,7 +157,7 @@ final class NettyRuntime {
             throws IOException {
         Endpoint endpoint = request.endpoint();
         Duration timeout = request.connectTimeout();
-        SslContext context = context(request.certificate(), request.trust(), request.applicationProtocols());
+        SslContext context = contexts.context(request.certificate(), request.trust(), request.applicationProtocols());
         Proxy proxy = request.proxy().orElse(null);
         InetSocketAddress proxyAddress = proxy == null ? null : NettyProxies.proxyAddress(proxy, endpoint);
         InetSocketAddress address = proxy == null ? resolve(endpoint) : NettyProxies.targetAddress(endpoint);
@@ -175,11 +174,12 @@ final class NettyRuntime {
                     @Override
                     protected void initChannel(Channel channel) {
                         if (proxy != null) {
+                            // TLS joins once the tunnel stands, so that its handshake timer starts then.
                             channel.pipeline().addLast("proxy", NettyProxies.handler(proxy, proxyAddress, timeout));
+                        } else {
+                            channel.pipeline().addLast("tls", tlsHandler(context, channel, endpoint, timeout));
                         }
-                        channel.pipeline()
-                                .addLast("tls", tlsHandler(context, channel, endpoint, timeout))
-                                .addLast("apns", connection.handler());
+                        channel.pipeline().addLast("apns", connection.handler());
                     }
                 });
         if (proxy != null) {
@@ -210,6 +210,13 @@ final class NettyRuntime {
         }
         if (proxy != null) {
             awaitTunnel(channel, proxy, endpoint, timeout);
+            try {
+                channel.pipeline().addBefore("apns", "tls", tlsHandler(context, channel, endpoint, timeout));
+            } catch (RuntimeException e) {
+                channel.close();
+                throw new SSLException("TLS handshake with " + endpoint + " failed: the connection through the "
+                        + proxy + " closed before TLS began.", e);
+            }
         }
         SslHandler tls = channel.pipeline().get(SslHandler.class);
         if (tls == null) {
@@ -286,46 +293,6 @@ final class NettyRuntime {
         return handler;
     }
 
-    private SslContext context(Optional<Certificate> certificate, Trust trust, List<String> applicationProtocols)
-            throws SSLException {
-        ContextKey key = new ContextKey(certificate, trust, applicationProtocols);
-        SslContext context = contexts.get(key);
-        if (context != null) {
-            return context;
-        }
-        SslContext built;
-        try {
-            SslContextBuilder builder = SslContextBuilder.forClient()
-                    .sslProvider(sslProvider)
-                    .trustManager(trustManagers(trust))
-                    .protocols(PROTOCOLS)
-                    .endpointIdentificationAlgorithm("HTTPS");
-            if (certificate.isPresent()) {
-                builder.keyManager(new SingleKeyManager(certificate.get().credentials()));
-            }
-            if (!applicationProtocols.isEmpty()) {
-                // NO_ADVERTISE and ACCEPT: a server without ALPN, or without a common protocol, still connects
-                // (and the connection reports no protocol); the only combination both providers support.
-                builder.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
-                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, applicationProtocols));
-            }
-            built = builder.build();
-        } catch (SSLException | RuntimeException e) {
-            // Netty's messages name files and algorithms, never key material.
-            throw new SSLException("Could not build a TLS context (" + sslProvider + ") for "
-                    + certificate.map(String::valueOf).orElse("no client certificate") + " and "
-                    + trust + ": " + e.getMessage(), e);
-        }
-        SslContext raced = contexts.putIfAbsent(key, built);
-        return raced != null ? raced : built;
-    }
-
-    /** Trust managers are built once per trust: every certificate of a service shares them. */
-    private TrustManagerFactory trustManagers(Trust trust) {
-        return trustManagers.computeIfAbsent(trust, Trust::trustManagerFactory);
-    }
-
     private static InetSocketAddress resolve(Endpoint endpoint) throws UnknownHostException {
         // Resolved here, on the caller's thread: Netty's default resolver would block an event loop.
         InetSocketAddress address = new InetSocketAddress(endpoint.host(), endpoint.port());
@@ -392,7 +359,6 @@ final class NettyRuntime {
      */
     void shutdown(boolean await) {
         contexts.clear();
-        trustManagers.clear();
         if (!ownsGroup) {
             return;
         }
@@ -437,12 +403,5 @@ final class NettyRuntime {
 
     String describe() {
         return transport + " transport, " + eventLoopThreads() + " event loops, " + sslProvider + " TLS";
-    }
-
-    /**
-     * TLS contexts are cached per identity (or none), trust and offered ALPN protocols (Netty sets ALPN on the
-     * context, not per connection); certificates compare by digest.
-     */
-    private record ContextKey(Optional<Certificate> certificate, Trust trust, List<String> applicationProtocols) {
     }
 }
