@@ -11,6 +11,8 @@ module dev.apns.backend.netty {
     requires io.netty.buffer;
     requires io.netty.codec;
     requires io.netty.handler;
+    requires io.netty.handler.proxy;
+    requires io.netty.resolver;
     // EventLoopGroup appears in NettyBackend.Builder.
     requires transitive io.netty.transport;
     requires static io.netty.transport.classes.epoll;

@@ -1,6 +1,5 @@
 package dev.apns;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -87,28 +86,20 @@ public final class Proxy {
 
     /**
      * This SOCKS5 proxy with username and password authentication (RFC 1929), offered to the proxy next to
-     * "no authentication".
+     * "no authentication". RFC 1929 names no character set, so both must be printable ASCII, which every
+     * SOCKS5 implementation reads alike.
      *
      * @throws IllegalStateException when this is not a SOCKS5 proxy
-     * @throws IllegalArgumentException when either is empty, longer than 255 bytes in UTF-8, or contains a
-     *     control character
+     * @throws IllegalArgumentException when either is empty, longer than 255 characters, or not printable
+     *     ASCII
      */
     public Proxy withUsernamePassword(String username, String password) {
         if (type != Type.SOCKS5) {
             throw new IllegalStateException("Username and password authentication (RFC 1929) is for SOCKS5 "
                     + "proxies; " + this + " is an HTTP CONNECT proxy: use withBasicAuth.");
         }
-        checkText(username, "username");
-        checkText(password, "password");
-        if (username.isEmpty() || username.getBytes(StandardCharsets.UTF_8).length > MAX_SOCKS_CREDENTIAL_BYTES) {
-            throw new IllegalArgumentException("A SOCKS5 username must be 1 to 255 bytes in UTF-8 (RFC 1929); '"
-                    + username + "' is not.");
-        }
-        int passwordBytes = password.getBytes(StandardCharsets.UTF_8).length;
-        if (passwordBytes == 0 || passwordBytes > MAX_SOCKS_CREDENTIAL_BYTES) {
-            throw new IllegalArgumentException("A SOCKS5 password must be 1 to 255 bytes in UTF-8 (RFC 1929); it was "
-                    + passwordBytes + " bytes.");
-        }
+        checkSocksCredential(username, "username");
+        checkSocksCredential(password, "password");
         return new Proxy(type, host, port, username, password);
     }
 
@@ -176,6 +167,22 @@ public final class Proxy {
             throw new IllegalArgumentException("A proxy's port must be between 1 and 65535, was " + port + ".");
         }
         return port;
+    }
+
+    private static void checkSocksCredential(String text, String what) {
+        Objects.requireNonNull(text, what);
+        if (text.isEmpty() || text.length() > MAX_SOCKS_CREDENTIAL_BYTES) {
+            throw new IllegalArgumentException("A SOCKS5 " + what + " must be 1 to 255 characters (RFC 1929); it "
+                    + "has " + text.length() + ".");
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                // The value is not shown: it may be the password.
+                throw new IllegalArgumentException("A SOCKS5 " + what + " must be printable ASCII; the character at "
+                        + "index " + i + " is not.");
+            }
+        }
     }
 
     private static void checkText(String text, String what) {

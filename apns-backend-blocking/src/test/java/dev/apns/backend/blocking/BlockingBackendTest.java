@@ -259,6 +259,22 @@ class BlockingBackendTest {
     }
 
     @Test
+    void alpnIsSetPerSocketSoOnlyTheAbsenceOfACertificateNeedsAnotherContext() throws Exception {
+        TlsTestServer server = track(TlsTestServer.builder(serverContext).clientAuth(TlsTestServer.ClientAuth.REQUESTED)
+                .applicationProtocols("h2").start((socket, s) -> s.awaitClose()));
+        ConnectRequest plain = request(server.endpoint());
+
+        Connection withoutAlpn = backend.connect(plain, new RecordingListener());
+        Connection withAlpn = backend.connect(plain.withApplicationProtocols(List.of("h2")), new RecordingListener());
+        backend.connect(ConnectRequest.withoutCertificate(server.endpoint(), Trust.of(certs.authority().certificate()),
+                GENEROUS, GENEROUS), new RecordingListener());
+
+        assertThat(withoutAlpn.applicationProtocol()).isEmpty();
+        assertThat(withAlpn.applicationProtocol()).contains("h2");
+        assertThat(backend.cachedContexts()).isEqualTo(2);
+    }
+
+    @Test
     void connectionRefusedNamesTheEndpoint() throws Exception {
         Endpoint closedPort;
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
@@ -276,7 +292,7 @@ class BlockingBackendTest {
         assertThat(backend.priority()).isEqualTo(5);
         assertThat(backend.availability().isAvailable()).isTrue();
         assertThat(backend.features()).containsExactlyInAnyOrder(Feature.TLS_1_3, Feature.WRITE_TIMEOUT,
-                Feature.HANDSHAKE_TIMEOUT);
+                Feature.HANDSHAKE_TIMEOUT, Feature.ALPN, Feature.PROXY);
         assertThat(backend.certificate(credentials).toString()).contains("CN=provider").doesNotContain("PRIVATE");
     }
 

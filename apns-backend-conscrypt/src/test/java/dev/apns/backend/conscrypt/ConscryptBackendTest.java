@@ -117,7 +117,7 @@ class ConscryptBackendTest {
         assertThat(backend.priority()).isEqualTo(6);
         assertThat(backend.availability().isAvailable()).as(backend.availability().toString()).isTrue();
         assertThat(backend.features()).containsExactlyInAnyOrder(Feature.TLS_1_3, Feature.WRITE_TIMEOUT,
-                Feature.HANDSHAKE_TIMEOUT);
+                Feature.HANDSHAKE_TIMEOUT, Feature.ALPN, Feature.PROXY);
     }
 
     @Test

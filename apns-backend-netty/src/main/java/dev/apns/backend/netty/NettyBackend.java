@@ -31,13 +31,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Netty's {@code SslHandler}, on OpenSSL (BoringSSL from {@code netty-tcnative-boringssl-static}) when that
  * is on the class path and on the JDK's TLS otherwise; the native epoll transport is used when
  * {@code netty-transport-native-epoll} is on the class path and works here, NIO otherwise. TLS 1.3 and 1.2,
- * hostname verification always on (IP literals too).
+ * hostname verification always on (IP literals too). ALPN through Netty's {@code ApplicationProtocolConfig}
+ * (a server without ALPN still connects), connections without a client certificate, and HTTP CONNECT and
+ * SOCKS5 proxies through {@code netty-handler-proxy}.
  *
  * <p>Discovery is cheap: constructing the backend and asking its name, priority, availability and features
  * initialises no Netty class and creates no thread (availability only looks Netty's classes up). The event-loop group ({@code 2 x} available processors daemon
  * threads named {@code apns-netty-<n>-<m>}) is created by the first {@link #connect}; a group given to
  * {@link Builder#eventLoopGroup} is used instead and left running by {@link #close()}. TLS contexts
- * are built once per (certificate, trust) pair and reused.
+ * are built once per (certificate or none, trust, ALPN protocols) and reused.
  *
  * <p>{@link #connect} blocks its caller until the TCP connect and the TLS handshake are done, so it must
  * not be called on an event-loop thread (it throws {@link IllegalStateException} there). The peer's bytes
@@ -57,7 +59,8 @@ public final class NettyBackend implements Backend {
     static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
     private static final Logger LOG = LoggerFactory.getLogger(NettyBackend.class);
-    private static final Set<Feature> FEATURES = Set.of(Feature.TLS_1_3, Feature.WRITE_TIMEOUT, Feature.HANDSHAKE_TIMEOUT);
+    private static final Set<Feature> FEATURES = Set.of(Feature.TLS_1_3, Feature.WRITE_TIMEOUT, Feature.HANDSHAKE_TIMEOUT,
+            Feature.ALPN, Feature.PROXY);
 
     /**
      * Probed by {@link #availability()}: the 4.2 event-loop API (so an older Netty is reported, not failed

@@ -25,6 +25,7 @@ import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
@@ -92,6 +93,8 @@ final class NettyConnection implements Connection {
     private final AtomicReference<IOException> writeFailure = new AtomicReference<>();
     private volatile Channel channel;
     private volatile String protocol;
+    /** What the server selected with ALPN; null when nothing was offered or selected. */
+    private volatile String applicationProtocol;
     /** Set on the event loop when the channel went inactive. */
     private volatile boolean inactive;
     /** Set on the event loop once the end was reported (or the connection abandoned). */
@@ -114,9 +117,10 @@ final class NettyConnection implements Connection {
     }
 
     /** Called by connect once the TLS handshake succeeded, before the connection is handed out. */
-    void established(Channel channel, String protocol) {
+    void established(Channel channel, String protocol, String applicationProtocol) {
         this.channel = channel;
         this.protocol = protocol;
+        this.applicationProtocol = applicationProtocol;
     }
 
     /** Lets the listener hear what arrived since the handshake, and all that follows. */
@@ -305,6 +309,11 @@ final class NettyConnection implements Connection {
     @Override
     public String tlsProtocol() {
         return protocol;
+    }
+
+    @Override
+    public Optional<String> applicationProtocol() {
+        return Optional.ofNullable(applicationProtocol);
     }
 
     /**

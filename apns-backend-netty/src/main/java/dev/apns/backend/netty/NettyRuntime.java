@@ -1,6 +1,7 @@
 package dev.apns.backend.netty;
 
 import dev.apns.Endpoint;
+import dev.apns.Proxy;
 import dev.apns.Trust;
 import dev.apns.spi.Certificate;
 import dev.apns.spi.ConnectRequest;
@@ -19,12 +20,15 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.proxy.ProxyHandler;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
@@ -40,6 +44,8 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +58,7 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * What a {@link NettyBackend} creates on its first connect: the event-loop group and its channel type (epoll
- * or NIO), the TLS provider (OpenSSL or the JDK), and the cache of TLS contexts per (certificate, trust).
+ * or NIO), the TLS provider (OpenSSL or the JDK), and the TLS contexts ({@link NettyTlsContexts}).
  * The backend reaches Netty only through this class (and the connections it makes), so that the backend
  * itself loads and links without Netty on the class path.
  *
@@ -67,7 +73,6 @@ final class NettyRuntime {
     static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
 
     private static final Logger LOG = LoggerFactory.getLogger(NettyRuntime.class);
-    private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
     /** Extra time the caller waits beyond Netty's own timers, which fire first unless something is wrong. */
     private static final long WAIT_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -76,8 +81,7 @@ final class NettyRuntime {
     private final Class<? extends SocketChannel> channelType;
     private final String transport;
     private final SslProvider sslProvider;
-    private final ConcurrentHashMap<ContextKey, SslContext> contexts = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Trust, TrustManagerFactory> trustManagers = new ConcurrentHashMap<>();
+    private final NettyTlsContexts contexts;
 
     private NettyRuntime(EventLoopGroup group, boolean ownsGroup, Class<? extends SocketChannel> channelType,
                          String transport, SslProvider sslProvider) {
@@ -86,6 +90,7 @@ final class NettyRuntime {
         this.channelType = channelType;
         this.transport = transport;
         this.sslProvider = sslProvider;
+        this.contexts = new NettyTlsContexts(sslProvider);
     }
 
     /** Chooses the transport and the TLS provider, and creates the event-loop group unless one is given. */
@@ -152,8 +157,10 @@ final class NettyRuntime {
             throws IOException {
         Endpoint endpoint = request.endpoint();
         Duration timeout = request.connectTimeout();
-        SslContext context = context(request.certificate(), request.trust());
-        InetSocketAddress address = resolve(endpoint);
+        SslContext context = contexts.context(request.certificate(), request.trust(), request.applicationProtocols());
+        Proxy proxy = request.proxy().orElse(null);
+        InetSocketAddress proxyAddress = proxy == null ? null : NettyProxies.proxyAddress(proxy, endpoint);
+        InetSocketAddress address = proxy == null ? resolve(endpoint) : NettyProxies.targetAddress(endpoint);
         NettyConnection connection = new NettyConnection(backend, this, endpoint, listener, request.writeTimeout());
 
         Bootstrap bootstrap = new Bootstrap()
@@ -166,11 +173,19 @@ final class NettyRuntime {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
-                        channel.pipeline()
-                                .addLast("tls", tlsHandler(context, channel, endpoint, timeout))
-                                .addLast("apns", connection.handler());
+                        if (proxy != null) {
+                            // TLS joins once the tunnel stands, so that its handshake timer starts then.
+                            channel.pipeline().addLast("proxy", NettyProxies.handler(proxy, proxyAddress, timeout));
+                        } else {
+                            channel.pipeline().addLast("tls", tlsHandler(context, channel, endpoint, timeout));
+                        }
+                        channel.pipeline().addLast("apns", connection.handler());
                     }
                 });
+        if (proxy != null) {
+            // The target goes to the proxy by name; nothing may resolve it here (nor block an event loop doing so).
+            bootstrap.resolver(NoopAddressResolverGroup.INSTANCE);
+        }
 
         ChannelFuture connected;
         try {
@@ -180,12 +195,28 @@ final class NettyRuntime {
         }
         Channel channel = connected.channel();
         if (!await(connected, timeout, channel, endpoint)) {
+            if (proxy != null) {
+                throw NettyProxies.unreachable(proxy, endpoint, timeout, new SocketTimeoutException("TCP connect"));
+            }
             throw new SocketTimeoutException("TCP connect to " + endpoint + " did not finish within "
                     + Durations.describe(timeout) + ".");
         }
         if (!connected.isSuccess()) {
             channel.close();
+            if (proxy != null) {
+                throw NettyProxies.unreachable(proxy, endpoint, timeout, connected.cause());
+            }
             throw tcpFailure(endpoint, timeout, connected.cause());
+        }
+        if (proxy != null) {
+            awaitTunnel(channel, proxy, endpoint, timeout);
+            try {
+                channel.pipeline().addBefore("apns", "tls", tlsHandler(context, channel, endpoint, timeout));
+            } catch (RuntimeException e) {
+                channel.close();
+                throw new SSLException("TLS handshake with " + endpoint + " failed: the connection through the "
+                        + proxy + " closed before TLS began.", e);
+            }
         }
         SslHandler tls = channel.pipeline().get(SslHandler.class);
         if (tls == null) {
@@ -202,10 +233,30 @@ final class NettyRuntime {
             throw handshakeFailure(endpoint, timeout, handshake.cause());
         }
         String protocol = tls.engine().getSession().getProtocol();
-        connection.established(channel, protocol);
-        LOG.debug("Connected to {} with {} ({}, {} transport, {} TLS).", endpoint, protocol,
-                tls.engine().getSession().getCipherSuite(), transport, sslProvider);
+        String selected = request.applicationProtocols().isEmpty() ? null : tls.applicationProtocol();
+        connection.established(channel, protocol, selected == null || selected.isEmpty() ? null : selected);
+        LOG.debug("Connected to {} with {} ({}, ALPN {}, {} transport, {} TLS{}).", endpoint, protocol,
+                tls.engine().getSession().getCipherSuite(), selected == null ? "none" : selected, transport, sslProvider,
+                proxy == null ? "" : ", through the " + proxy);
         return connection;
+    }
+
+    /** Waits for the proxy to open the tunnel; a {@link dev.apns.ProxyException} when it does not. */
+    private static void awaitTunnel(Channel channel, Proxy proxy, Endpoint endpoint, Duration timeout)
+            throws IOException {
+        ProxyHandler handler = channel.pipeline().get(ProxyHandler.class);
+        if (handler == null) {
+            channel.close();
+            throw NettyProxies.refused(proxy, endpoint, timeout, new ClosedChannelException());
+        }
+        Future<Channel> tunnel = handler.connectFuture();
+        if (!await(tunnel, timeout, channel, endpoint)) {
+            throw NettyProxies.timedOut(proxy, endpoint, timeout);
+        }
+        if (!tunnel.isSuccess()) {
+            channel.close();
+            throw NettyProxies.refused(proxy, endpoint, timeout, tunnel.cause());
+        }
     }
 
     /**
@@ -240,35 +291,6 @@ final class NettyRuntime {
         handler.setCloseNotifyFlushTimeoutMillis(CLOSE_NOTIFY_FLUSH_TIMEOUT.toMillis());
         handler.setCloseNotifyReadTimeoutMillis(0);
         return handler;
-    }
-
-    private SslContext context(Certificate certificate, Trust trust) throws SSLException {
-        ContextKey key = new ContextKey(certificate, trust);
-        SslContext context = contexts.get(key);
-        if (context != null) {
-            return context;
-        }
-        SslContext built;
-        try {
-            built = SslContextBuilder.forClient()
-                    .sslProvider(sslProvider)
-                    .keyManager(new SingleKeyManager(certificate.credentials()))
-                    .trustManager(trustManagers(trust))
-                    .protocols(PROTOCOLS)
-                    .endpointIdentificationAlgorithm("HTTPS")
-                    .build();
-        } catch (SSLException | RuntimeException e) {
-            // Netty's messages name files and algorithms, never key material.
-            throw new SSLException("Could not build a TLS context (" + sslProvider + ") for " + certificate + " and "
-                    + trust + ": " + e.getMessage(), e);
-        }
-        SslContext raced = contexts.putIfAbsent(key, built);
-        return raced != null ? raced : built;
-    }
-
-    /** Trust managers are built once per trust: every certificate of a service shares them. */
-    private TrustManagerFactory trustManagers(Trust trust) {
-        return trustManagers.computeIfAbsent(trust, Trust::trustManagerFactory);
     }
 
     private static InetSocketAddress resolve(Endpoint endpoint) throws UnknownHostException {
@@ -337,7 +359,6 @@ final class NettyRuntime {
      */
     void shutdown(boolean await) {
         contexts.clear();
-        trustManagers.clear();
         if (!ownsGroup) {
             return;
         }
@@ -382,9 +403,5 @@ final class NettyRuntime {
 
     String describe() {
         return transport + " transport, " + eventLoopThreads() + " event loops, " + sslProvider + " TLS";
-    }
-
-    /** TLS contexts are cached per identity and trust; certificates compare by digest. */
-    private record ContextKey(Certificate certificate, Trust trust) {
     }
 }

@@ -370,6 +370,23 @@ abstract class NettyBackendBehaviour {
     }
 
     @Test
+    void tlsContextsAreKeptApartByAlpnOfferAndByTheAbsenceOfACertificate() throws Exception {
+        TlsTestServer server = track(TlsTestServer.builder(certs.server().sslContext(certs.authority().certificate()))
+                .clientAuth(TlsTestServer.ClientAuth.REQUESTED).applicationProtocols("h2", "http/1.1")
+                .start((socket, s) -> s.awaitClose()));
+        ConnectRequest plain = request(server.endpoint());
+
+        backend.connect(plain, listener());
+        backend.connect(plain.withApplicationProtocols(List.of("h2")), listener());
+        backend.connect(plain.withApplicationProtocols(List.of("http/1.1", "h2")), listener());
+        backend.connect(plain.withApplicationProtocols(List.of("h2")), listener());
+        backend.connect(ConnectRequest.withoutCertificate(server.endpoint(), Trust.of(certs.authority().certificate()),
+                GENEROUS, GENEROUS), listener());
+
+        assertThat(backend.runtimeIfStarted().cachedContexts()).isEqualTo(4);
+    }
+
+    @Test
     void aRefusedConnectIsAConnectExceptionSayingWhereAndWhy() throws Exception {
         Endpoint closedPort;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {

@@ -73,7 +73,7 @@ class NettyBackendTest {
         assertThat(backend.priority()).isEqualTo(7);
         assertThat(backend.availability().isAvailable()).isTrue();
         assertThat(backend.features()).containsExactlyInAnyOrder(Feature.TLS_1_3, Feature.WRITE_TIMEOUT,
-                Feature.HANDSHAKE_TIMEOUT);
+                Feature.HANDSHAKE_TIMEOUT, Feature.ALPN, Feature.PROXY);
         assertThat(backend.certificate(certs.client("provider", KeyType.EC).credentials()).toString())
                 .contains("CN=provider");
         backend.close();

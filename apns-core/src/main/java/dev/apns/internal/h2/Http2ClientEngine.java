@@ -1,7 +1,17 @@
 package dev.apns.internal.h2;
 
+import dev.apns.internal.h2.hpack.ByteSink;
+import dev.apns.internal.h2.hpack.Header;
+import dev.apns.internal.h2.hpack.HpackDecoder;
+import dev.apns.internal.h2.hpack.HpackEncoder;
+
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The client side of one HTTP/2 connection (RFC 9113), without I/O: the caller feeds the bytes that arrived to
@@ -14,13 +24,79 @@ import java.util.List;
  */
 public final class Http2ClientEngine {
 
+    /** The most CONTINUATION frames one response header block may have. */
+    static final int MAX_CONTINUATIONS = 64;
+
+    private static final Header POST = new Header(":method", "POST");
+    private static final Header HTTPS = new Header(":scheme", "https");
+    private static final byte[] NO_DEBUG = new byte[0];
+
+    final Http2Options options;
+    final Http2Listener listener;
+    final FrameWriter writer = new FrameWriter();
+    final FrameReader reader;
+    final HpackEncoder encoder;
+    final HpackDecoder decoder;
+    final StreamTable streams = new StreamTable();
+    final FlowWindow connectionSendWindow;
+    final FlowWindow connectionReceiveWindow;
+    /** Streams with body bytes left that wait for window, in the order they started waiting. */
+    final ArrayDeque<Http2Stream> dataWaiting = new ArrayDeque<>();
+    private final InboundFrames inbound;
+    private final ByteSink headerBlock = new ByteSink(512);
+    private final List<Header> requestFields = new ArrayList<>(16);
+    private Header lastAuthority;
+
+    Http2Settings peer = Http2Settings.DEFAULTS;
+    private int nextStreamId;
+    /** The highest stream id we started, 0 before the first. */
+    int highestStreamId;
+    boolean closed;
+    private boolean goAwaySent;
+    boolean goAwayReceived;
+    boolean firstResponseSeen;
+
+    long receiveNanos;
+    private long lastInputNanos;
+    boolean pingOutstanding;
+    long pingSentNanos;
+    long pingPayload;
+
     /**
      * A new connection's engine, its preface and SETTINGS already queued as output.
      *
      * @param nowNanos the caller's clock ({@link System#nanoTime()} or a test's), for the idle PING
      */
     public Http2ClientEngine(Http2Options options, Http2Listener listener, long nowNanos) {
-        throw new UnsupportedOperationException("not yet");
+        this(options, listener, nowNanos, 1);
+    }
+
+    /** As the public constructor, with the first stream id chosen (tests reach id exhaustion with it). */
+    Http2ClientEngine(Http2Options options, Http2Listener listener, long nowNanos, int firstStreamId) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.nextStreamId = firstStreamId;
+        this.lastInputNanos = nowNanos;
+        this.encoder = new HpackEncoder(options.indexingPolicy());
+        if (options.headerTableSize() < 4096) {
+            encoder.setMaxTableSize(options.headerTableSize());
+        }
+        // Until the server acknowledges our SETTINGS it may still use the default table size (RFC 9113 §6.5.3).
+        this.decoder = new HpackDecoder(Math.max(options.headerTableSize(), 4096), options.maxHeaderListSize());
+        int maxBlock = Math.max(Http2Settings.DEFAULT_MAX_FRAME_SIZE, 4 * options.maxHeaderListSize());
+        this.reader = new FrameReader(Http2Settings.DEFAULT_MAX_FRAME_SIZE, maxBlock, MAX_CONTINUATIONS);
+        this.connectionSendWindow = new FlowWindow(Http2Settings.DEFAULT_WINDOW);
+        this.connectionReceiveWindow = new FlowWindow(options.connectionWindowSize());
+        this.inbound = new InboundFrames(this);
+        writer.preface();
+        writer.settings(
+                new int[] {Http2Settings.ENABLE_PUSH, Http2Settings.INITIAL_WINDOW_SIZE,
+                        Http2Settings.MAX_HEADER_LIST_SIZE, Http2Settings.HEADER_TABLE_SIZE},
+                new int[] {0, options.initialWindowSize(), options.maxHeaderListSize(), options.headerTableSize()});
+        int raise = options.connectionWindowSize() - Http2Settings.DEFAULT_WINDOW;
+        if (raise > 0) {
+            writer.windowUpdate(0, raise);
+        }
     }
 
     /**
@@ -30,12 +106,32 @@ public final class Http2ClientEngine {
      * {@link Http2Options#oneStreamUntilFirstResponse()}, no stream is open unless a first response has arrived.
      */
     public boolean canStartStream() {
-        throw new UnsupportedOperationException("not yet");
+        return whyNoStream() == null;
+    }
+
+    private String whyNoStream() {
+        int open = streams.size();
+        if (closed) {
+            return "the engine is closed";
+        }
+        if (goAwaySent || goAwayReceived) {
+            return "a GOAWAY was " + (goAwaySent ? "sent" : "received");
+        }
+        if (nextStreamId <= 0) {
+            return "stream ids are exhausted; open a new connection";
+        }
+        if (open >= Math.min(peer.maxConcurrentStreams(), options.maxConcurrentStreams())) {
+            return open + " streams are open, the most allowed now";
+        }
+        if (open > 0 && !firstResponseSeen && options.oneStreamUntilFirstResponse()) {
+            return "one stream is open and no response has arrived yet";
+        }
+        return null;
     }
 
     /** The streams started and not yet ended (response, reset or failure). */
     public int openStreams() {
-        throw new UnsupportedOperationException("not yet");
+        return streams.size();
     }
 
     /**
@@ -51,7 +147,41 @@ public final class Http2ClientEngine {
      *                                  MAX_HEADER_LIST_SIZE (nothing is sent, no stream id is used)
      */
     public int startStream(Http2Request request, Object attachment) {
-        throw new UnsupportedOperationException("not yet");
+        String refusal = whyNoStream();
+        if (refusal != null) {
+            throw new IllegalStateException("no stream may start now: " + refusal + " (see canStartStream())");
+        }
+        List<Header> fields = requestFields;
+        fields.clear();
+        fields.add(request.method.equals("POST") ? POST : new Header(":method", request.method));
+        fields.add(request.scheme.equals("https") ? HTTPS : new Header(":scheme", request.scheme));
+        if (lastAuthority == null || !lastAuthority.value().equals(request.authority)) {
+            lastAuthority = new Header(":authority", request.authority);
+        }
+        fields.add(lastAuthority);
+        fields.add(new Header(":path", request.path));
+        fields.addAll(request.headers);
+        long listSize = 0;
+        for (int i = 0, n = fields.size(); i < n; i++) {
+            listSize += fields.get(i).size();
+        }
+        if (listSize > peer.maxHeaderListSize()) {
+            fields.clear();
+            throw new IllegalArgumentException("the request's header list is " + listSize
+                    + " bytes, above the server's SETTINGS_MAX_HEADER_LIST_SIZE of " + peer.maxHeaderListSize());
+        }
+        int id = nextStreamId;
+        nextStreamId += 2;
+        highestStreamId = id;
+        Http2Stream stream = new Http2Stream(id, attachment, request.body, peer.initialWindowSize(),
+                options.initialWindowSize());
+        streams.put(stream);
+        headerBlock.clear();
+        encoder.encode(fields, headerBlock);
+        fields.clear();
+        writer.headers(id, headerBlock.flip(), stream.unsent() == 0, peer.maxFrameSize());
+        sendData(stream);
+        return id;
     }
 
     /**
@@ -64,17 +194,35 @@ public final class Http2ClientEngine {
      *                        {@link #abandon()}
      */
     public void receive(ByteBuffer bytes, long nowNanos) throws Http2Exception {
-        throw new UnsupportedOperationException("not yet");
+        if (closed) {
+            bytes.position(bytes.limit());
+            return;
+        }
+        if (bytes.hasRemaining()) {
+            lastInputNanos = nowNanos;
+        }
+        receiveNanos = nowNanos;
+        try {
+            reader.read(bytes, inbound);
+        } catch (Http2Exception e) {
+            bytes.position(bytes.limit());
+            if (!closed) {
+                closed = true;
+                dataWaiting.clear();
+                writer.goAway(0, e.errorCode(), debugData(e.getMessage()));
+            }
+            throw e;
+        }
     }
 
     /** Whether bytes are queued for the peer. */
     public boolean hasOutput() {
-        throw new UnsupportedOperationException("not yet");
+        return writer.size() > 0;
     }
 
     /** How many bytes are queued for the peer. */
     public int outputSize() {
-        throw new UnsupportedOperationException("not yet");
+        return writer.size();
     }
 
     /**
@@ -82,7 +230,7 @@ public final class Http2ClientEngine {
      * A frame may be split across calls: the output is a byte stream.
      */
     public void produce(ByteBuffer out) {
-        throw new UnsupportedOperationException("not yet");
+        writer.produce(out);
     }
 
     /**
@@ -91,7 +239,19 @@ public final class Http2ClientEngine {
      * {@link Http2Listener#onConnectionFailed}. Call it every second or so.
      */
     public void onTime(long nowNanos) {
-        throw new UnsupportedOperationException("not yet");
+        if (closed) {
+            return;
+        }
+        if (pingOutstanding) {
+            if (nowNanos - pingSentNanos >= options.pingTimeoutNanos()) {
+                closed = true;
+                dataWaiting.clear();
+                listener.onConnectionFailed("no answer to our PING within "
+                        + Duration.ofNanos(options.pingTimeoutNanos()).toMillis() + " ms: the connection is dead");
+            }
+        } else if (options.pingIdleNanos() > 0 && nowNanos - lastInputNanos >= options.pingIdleNanos()) {
+            ping(nowNanos);
+        }
     }
 
     /**
@@ -100,15 +260,27 @@ public final class Http2ClientEngine {
      * @return whether a PING was queued
      */
     public boolean ping(long nowNanos) {
-        throw new UnsupportedOperationException("not yet");
+        if (closed || pingOutstanding) {
+            return false;
+        }
+        pingOutstanding = true;
+        pingSentNanos = nowNanos;
+        pingPayload++;
+        writer.ping(false, pingPayload);
+        return true;
     }
 
     /**
      * Shuts down gracefully: queues GOAWAY(NO_ERROR); no new streams start, the open ones may complete. Calling it
-     * again, or after the peer's GOAWAY, sends nothing more.
+     * again, or after the engine closed, sends nothing more.
      */
     public void goAway() {
-        throw new UnsupportedOperationException("not yet");
+        if (closed || goAwaySent) {
+            return;
+        }
+        goAwaySent = true;
+        // We accept no server-initiated streams, so the last one we processed is 0.
+        writer.goAway(0, Http2ErrorCode.NO_ERROR, NO_DEBUG);
     }
 
     /**
@@ -116,7 +288,16 @@ public final class Http2ClientEngine {
      * engine cannot know, in stream order. No listener is called.
      */
     public List<Object> abandon() {
-        throw new UnsupportedOperationException("not yet");
+        closed = true;
+        List<Http2Stream> open = streams.sorted();
+        streams.clear();
+        dataWaiting.clear();
+        List<Object> attachments = new ArrayList<>(open.size());
+        for (Http2Stream s : open) {
+            s.ended = true;
+            attachments.add(s.attachment);
+        }
+        return attachments;
     }
 
     /**
@@ -124,11 +305,61 @@ public final class Http2ClientEngine {
      * was sent or received and no stream is open. Queued output (a GOAWAY) may remain to be sent.
      */
     public boolean isClosed() {
-        throw new UnsupportedOperationException("not yet");
+        return closed || (goAwaySent || goAwayReceived) && streams.size() == 0;
     }
 
     /** The peer's settings as last applied ({@link Http2Settings#DEFAULTS} until its first SETTINGS). */
     public Http2Settings peerSettings() {
-        throw new UnsupportedOperationException("not yet");
+        return peer;
+    }
+
+    /** Sends as much of the stream's body as the windows allow; queues the stream when window is missing. */
+    void sendData(Http2Stream stream) {
+        int left = stream.unsent();
+        while (left > 0) {
+            int n = Math.min(Math.min(left, peer.maxFrameSize()),
+                    Math.min(connectionSendWindow.available(), stream.sendWindow.available()));
+            if (n == 0) {
+                if (!stream.queuedForWindow) {
+                    stream.queuedForWindow = true;
+                    dataWaiting.add(stream);
+                }
+                return;
+            }
+            left -= n;
+            writer.data(stream.id, stream.body(), stream.sendOffset(), n, left == 0);
+            stream.sent(n);
+            connectionSendWindow.consume(n);
+            stream.sendWindow.consume(n);
+        }
+    }
+
+    /** After window grew: sends the waiting streams' bodies, in the order they started waiting. */
+    void sendWaitingData() {
+        for (int i = dataWaiting.size(); i > 0 && connectionSendWindow.available() > 0; i--) {
+            Http2Stream s = dataWaiting.poll();
+            s.queuedForWindow = false;
+            if (!s.ended) {
+                sendData(s);
+            }
+        }
+    }
+
+    /** Ends a stream: takes it out of the table (its listener call is the caller's). */
+    void end(Http2Stream stream) {
+        stream.ended = true;
+        streams.remove(stream.id);
+    }
+
+    /** A stream error we found (RFC 9113 §5.4.2): RST_STREAM, and the stream fails with its fate unknown. */
+    void resetStream(Http2Stream stream, Http2ErrorCode code, String why) {
+        end(stream);
+        writer.rstStream(stream.id, code);
+        listener.onStreamFailed(stream.attachment, true, "stream " + stream.id + " reset by us with " + code + ": " + why);
+    }
+
+    private static byte[] debugData(String message) {
+        byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+        return bytes.length <= 256 ? bytes : java.util.Arrays.copyOf(bytes, 256);
     }
 }

@@ -147,6 +147,8 @@ public abstract class BackendConformanceSuite {
     private TestCertificates stranger;
     private IssuedCertificate strangerClient;
     private SSLContext serverContext;
+    /** Server contexts for other host names, made on first use (RSA keys are slow). */
+    private final Map<String, SSLContext> serverContexts = new ConcurrentHashMap<>();
     private MockApnsServer server;
 
     /** What the current test opened, closed after it in reverse order. */
@@ -1781,6 +1783,62 @@ public abstract class BackendConformanceSuite {
             expected.remove(4);
             assertThat(received()).containsExactlyElementsOf(expected);
             assertThat(sender.metrics().duplicatesPossible()).isZero();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // ALPN, connections without a client certificate, proxies: the tests live in their own file.
+
+    @Nested
+    @DisplayName("HTTP/2 transport: ALPN, connections without a client certificate, HTTP CONNECT and SOCKS5 proxies")
+    class Http2Transport extends Http2TransportObligations {
+        Http2Transport() {
+            super(new SuiteFixture());
+        }
+    }
+
+    /** What {@link Http2TransportObligations} borrows from the suite. */
+    private final class SuiteFixture implements Http2TransportObligations.Fixture {
+        @Override
+        public Backend availableBackend() {
+            return BackendConformanceSuite.this.availableBackend();
+        }
+
+        @Override
+        public void assumeFeature(Feature feature) {
+            BackendConformanceSuite.this.assumeFeature(feature);
+        }
+
+        @Override
+        public IssuedCertificate client() {
+            return client;
+        }
+
+        @Override
+        public Trust trust() {
+            return BackendConformanceSuite.this.trust();
+        }
+
+        @Override
+        public SSLContext serverContext() {
+            return serverContext;
+        }
+
+        @Override
+        public SSLContext serverContextFor(String hostName) {
+            return serverContexts.computeIfAbsent(hostName,
+                    name -> certificates.serverFor(name).sslContext(certificates.authority().certificate()));
+        }
+
+        @Override
+        public <T extends AutoCloseable> T track(T resource) {
+            opened.push(resource);
+            return resource;
+        }
+
+        @Override
+        public RecordingListener listener() {
+            return BackendConformanceSuite.this.listener();
         }
     }
 

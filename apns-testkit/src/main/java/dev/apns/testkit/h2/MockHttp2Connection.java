@@ -240,7 +240,7 @@ final class MockHttp2Connection extends Http2ConnectionHandler {
             ctx.executor().schedule(() -> {
                 deferred--;
                 write(streamId, outcome);
-                ctx.flush();
+                flush(ctx);
                 finishGoAwayWhenAnswered();
             }, delay, TimeUnit.NANOSECONDS);
             return;
@@ -256,7 +256,7 @@ final class MockHttp2Connection extends Http2ConnectionHandler {
         List<Runnable> answers = new ArrayList<>(held);
         held.clear();
         answers.forEach(Runnable::run);
-        ctx.flush();
+        flush(ctx);
         finishGoAwayWhenAnswered();
     }
 
@@ -286,7 +286,7 @@ final class MockHttp2Connection extends Http2ConnectionHandler {
     void maxConcurrentStreamsChanged(int streams) {
         if (raised && ctx.channel().isActive() && goAwayLastStreamId < 0) {
             writeMaxConcurrentStreams(streams);
-            ctx.flush();
+            flush(ctx);
         }
     }
 
@@ -310,7 +310,7 @@ final class MockHttp2Connection extends Http2ConnectionHandler {
         frameWriter().writeGoAway(ctx, lastStreamId, fault.errorCode(), debug, ctx.newPromise());
         // Streams above the last-stream-id are not processed: forget the requests still arriving on them.
         pending.keySet().removeIf(id -> id > lastStreamId);
-        ctx.flush();
+        flush(ctx);
         finishGoAwayWhenAnswered();
     }
 
@@ -324,6 +324,7 @@ final class MockHttp2Connection extends Http2ConnectionHandler {
                 return;
             }
         }
+        flush(ctx);
         // From this handler's context: past the HTTP/2 codec's own graceful close, straight to TLS.
         ctx.close();
     }

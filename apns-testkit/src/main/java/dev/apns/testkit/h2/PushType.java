@@ -32,6 +32,18 @@ enum PushType {
         return BY_NAME.get(name.toString());
     }
 
+    /** The push type whose (non-empty) topic suffix ends {@code topic}, the longest such; null when none does. */
+    static PushType bySuffix(String topic) {
+        PushType found = null;
+        for (PushType type : values()) {
+            if (!type.topicSuffix.isEmpty() && topic.endsWith(type.topicSuffix)
+                    && (found == null || type.topicSuffix.length() > found.topicSuffix.length())) {
+                found = type;
+            }
+        }
+        return found;
+    }
+
     /** The largest payload Apple accepts for this type. */
     int maxPayloadBytes() {
         return this == VOIP ? 5120 : 4096;

@@ -146,23 +146,22 @@ final class RequestEvaluator {
         if (!isTopicSyntax(topic)) {
             return "BadTopic";
         }
+        PushType topicType = PushType.bySuffix(topic);
         if (auth.exactTopics()) {
-            if (!allowed.contains(topic)) {
-                return "TopicDisallowed";
-            }
-            if (pushType == PushType.LOCATION) {
+            if (!allowed.contains(topic) || pushType == PushType.LOCATION) {
                 return "TopicDisallowed"; // location pushes need token authentication
             }
-            return topic.endsWith(pushType.topicSuffix) ? null : "DeviceTokenNotForTopic";
+            return topic.endsWith(pushType.topicSuffix) && (topicType == null || topicType == pushType) ? null
+                    : "DeviceTokenNotForTopic";
         }
         if (pushType == PushType.MDM) {
             return allowed.contains(topic) ? null : "TopicDisallowed";
         }
-        if (!topic.endsWith(pushType.topicSuffix)) {
-            return allowed.contains(topic) ? "DeviceTokenNotForTopic" : "TopicDisallowed";
+        String bundle = topicType == null ? topic : topic.substring(0, topic.length() - topicType.topicSuffix.length());
+        if (!allowed.contains(bundle)) {
+            return "TopicDisallowed";
         }
-        String bundle = topic.substring(0, topic.length() - pushType.topicSuffix.length());
-        return allowed.contains(bundle) ? null : "TopicDisallowed";
+        return topicType == (pushType.topicSuffix.isEmpty() ? null : pushType) ? null : "DeviceTokenNotForTopic";
     }
 
     private static boolean isTopicSyntax(String topic) {

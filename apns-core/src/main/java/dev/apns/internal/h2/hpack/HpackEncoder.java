@@ -6,18 +6,43 @@ import java.util.List;
  * Encodes header lists into HPACK header blocks (RFC 7541) for one connection's sending direction.
  *
  * <p>Fields found whole in the static or dynamic table are sent as an index; other fields are literals whose
- * name is indexed when a table has it, and which enter the dynamic table as the {@link IndexingPolicy} says.
- * Each string is Huffman-coded when that is shorter. The dynamic table is at most 4096 bytes (the default) and
- * never larger than the peer's SETTINGS_HEADER_TABLE_SIZE.
+ * name is indexed when a table has it (the static table first), and which enter the dynamic table as the
+ * {@link IndexingPolicy} says; a field too large for the table is never added, since adding it would only empty
+ * the table. Each string is Huffman-coded unless that would make it longer (on a tie Huffman is used, as in the
+ * RFC's examples). The dynamic table is at most 4096 bytes (the default) and never larger than the peer's
+ * SETTINGS_HEADER_TABLE_SIZE.
  *
  * <p>Encoding does not allocate once the sink has grown to its working size. Not thread-safe: one encoder
  * per connection, used by one thread at a time, in the order the blocks go on the wire.
  */
 public final class HpackEncoder {
+    private final IndexingPolicy policy;
+    private final boolean huffman;
+    private final EncoderTable table;
+    /** Whether the next block must start with size updates, and the smallest size since the last block. */
+    private boolean sizeUpdatePending;
+    private int smallestSizeSinceLastBlock;
 
     /** An encoder with a 4096-byte dynamic table that indexes as {@code policy} says. */
     public HpackEncoder(IndexingPolicy policy) {
-        throw new UnsupportedOperationException("not yet");
+        this(policy, EncoderTable.MAX_SIZE, true);
+    }
+
+    /**
+     * An encoder whose table starts at {@code tableSize} bytes (as if both sides had agreed on it from the start,
+     * so no size update is sent) and which uses Huffman coding only if {@code huffman}; for reproducing the RFC's
+     * examples.
+     */
+    HpackEncoder(IndexingPolicy policy, int tableSize, boolean huffman) {
+        if (policy == null) {
+            throw new IllegalArgumentException("an encoder needs an indexing policy");
+        }
+        if (tableSize < 0 || tableSize > EncoderTable.MAX_SIZE) {
+            throw new IllegalArgumentException("table size must be in 0.." + EncoderTable.MAX_SIZE + ", got " + tableSize);
+        }
+        this.policy = policy;
+        this.huffman = huffman;
+        this.table = new EncoderTable(tableSize);
     }
 
     /**
@@ -28,7 +53,19 @@ public final class HpackEncoder {
      * @throws IllegalArgumentException if {@code bytes} is negative
      */
     public void setMaxTableSize(int bytes) {
-        throw new UnsupportedOperationException("not yet");
+        if (bytes < 0) {
+            throw new IllegalArgumentException("table size must not be negative, got " + bytes);
+        }
+        int newSize = Math.min(bytes, EncoderTable.MAX_SIZE);
+        if (newSize == table.capacity()) {
+            return;
+        }
+        if (!sizeUpdatePending) {
+            sizeUpdatePending = true;
+            smallestSizeSinceLastBlock = table.capacity();
+        }
+        smallestSizeSinceLastBlock = Math.min(smallestSizeSinceLastBlock, newSize);
+        table.setCapacity(newSize);
     }
 
     /**
@@ -37,16 +74,111 @@ public final class HpackEncoder {
      * @throws IllegalArgumentException if a name or value has a character above 0xFF (HPACK carries octets)
      */
     public void encode(List<Header> headers, ByteSink out) {
-        throw new UnsupportedOperationException("not yet");
+        if (sizeUpdatePending) {
+            int finalSize = table.capacity();
+            if (smallestSizeSinceLastBlock < finalSize) {
+                writeInteger(out, 0x20, 5, smallestSizeSinceLastBlock);
+            }
+            writeInteger(out, 0x20, 5, finalSize);
+            sizeUpdatePending = false;
+        }
+        for (int i = 0, n = headers.size(); i < n; i++) {
+            Header header = headers.get(i);
+            encode(header.name(), header.value(), out);
+        }
     }
 
     /** The current maximum size of the dynamic table, in bytes. */
     public int maxTableSize() {
-        throw new UnsupportedOperationException("not yet");
+        return table.capacity();
     }
 
     /** The size of the dynamic table's entries by RFC 7541 §4.1, in bytes. */
     public int tableSize() {
-        throw new UnsupportedOperationException("not yet");
+        return table.size();
+    }
+
+    private void encode(String name, String value, ByteSink out) {
+        int staticIndex = StaticTable.indexOf(name, value);
+        if (staticIndex != 0) {
+            writeInteger(out, 0x80, 7, staticIndex);
+            return;
+        }
+        int dynamicIndex = table.indexOf(name, value);
+        if (dynamicIndex != 0) {
+            writeInteger(out, 0x80, 7, dynamicIndex);
+            return;
+        }
+        int nameIndex = StaticTable.indexOfName(name);
+        if (nameIndex == 0) {
+            nameIndex = table.indexOfName(name);
+        }
+        Indexing indexing = policy.indexing(name, value);
+        if (indexing == Indexing.INCREMENTAL && name.length() + value.length() + 32 > table.capacity()) {
+            indexing = Indexing.WITHOUT_INDEXING;
+        }
+        switch (indexing) {
+            case INCREMENTAL:
+                writeInteger(out, 0x40, 6, nameIndex);
+                break;
+            case NEVER_INDEXED:
+                writeInteger(out, 0x10, 4, nameIndex);
+                break;
+            case WITHOUT_INDEXING:
+                writeInteger(out, 0x00, 4, nameIndex);
+                break;
+            default:
+                throw new IllegalStateException("the indexing policy returned " + indexing);
+        }
+        if (nameIndex == 0) {
+            writeString(out, name);
+        }
+        writeString(out, value);
+        if (indexing == Indexing.INCREMENTAL) {
+            table.add(name, value);
+        }
+    }
+
+    /** Writes {@code value} with an N-bit prefix (RFC 7541 §5.1); {@code flags} are the bits above the prefix. */
+    static void writeInteger(ByteSink out, int flags, int prefixBits, int value) {
+        int max = (1 << prefixBits) - 1;
+        if (value < max) {
+            out.put(flags | value);
+            return;
+        }
+        out.put(flags | max);
+        int rest = value - max;
+        while (rest >= 0x80) {
+            out.put((rest & 0x7F) | 0x80);
+            rest >>>= 7;
+        }
+        out.put(rest);
+    }
+
+    /** Writes a string literal (§5.2), Huffman-coded unless that is longer. */
+    private void writeString(ByteSink out, String s) {
+        int length = s.length();
+        for (int i = 0; i < length; i++) {
+            if (s.charAt(i) > 0xFF) {
+                throw new IllegalArgumentException("character " + (int) s.charAt(i) + " at index " + i
+                        + " of a header name or value is not an octet; HPACK carries ISO-8859-1 octets only");
+            }
+        }
+        int huffmanLength = huffman ? Huffman.encodedLength(s) : Integer.MAX_VALUE;
+        if (huffmanLength <= length) {
+            writeInteger(out, 0x80, 7, huffmanLength);
+            out.ensureRoom(huffmanLength);
+            Huffman.encode(s, out.array(), out.size());
+            out.advance(huffmanLength);
+        } else {
+            writeInteger(out, 0x00, 7, length);
+            out.ensureRoom(length);
+            byte[] bytes = out.array();
+            int at = out.size();
+            for (int i = 0; i < length; i++) {
+                bytes[at + i] = (byte) s.charAt(i);
+            }
+            out.advance(length);
+        }
     }
 }
