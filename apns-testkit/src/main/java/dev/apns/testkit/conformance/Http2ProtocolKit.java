@@ -103,14 +103,15 @@ public abstract class Http2ProtocolKit {
     }
 
     private ApnsSender sender(SenderOptions.Builder options) {
-        ApnsSender sender = session().sender(options.http2(Http2Defaults.defaults().withTopic(TOPIC)).build());
+        ApnsSender sender = session().sender(options.build());
         opened.push(sender);
         return sender;
     }
 
     private static SenderOptions.Builder options() {
         return SenderOptions.builder().serverRetryBackoff(Duration.ofMillis(20))
-                .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200));
+                .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
+                .http2(Http2Defaults.defaults().withTopic(TOPIC));
     }
 
     private static Notification notification(int i) {
@@ -170,7 +171,7 @@ public abstract class Http2ProtocolKit {
         ApnsSession session = ApnsSession.builder().backend(backend).credentials(client.credentials())
                 .gateway(server.address()).trust(Trust.fromPem(server.authorityPem())).build();
         opened.push(session);
-        ApnsSender sender = session.sender(client.credentials(), options().http2(Http2Defaults.defaults().withTopic(TOPIC)).build());
+        ApnsSender sender = session.sender(client.credentials(), options().build());
         opened.push(sender);
 
         List<Outcome> outcomes = submitAll(sender, notifications(50));
