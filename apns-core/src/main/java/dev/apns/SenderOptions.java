@@ -2,6 +2,7 @@ package dev.apns;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * How an {@link ApnsSender} behaves: how many connections it uses, how much it may hold, how long a
@@ -41,11 +42,15 @@ import java.util.Objects;
  *     MAX_CONCURRENT_STREAMS lowers it further (default 1000)
  * @param http2 HTTP/2: the topic and push type of notifications that name none, and whether notifications are
  *     checked against Apple's documented limits before they are sent
+ * @param invalidTokens told of every rejection that says the device token is no longer valid (HTTP/2
+ *     Unregistered, ExpiredToken, BadDeviceToken, with the time since when where the server says; binary status
+ *     8), on a sender thread, besides the notification's own outcome: the place to prune your token store. A
+ *     listener that throws is logged and changes nothing. Default: none.
  */
 public record SenderOptions(int connections, int maxPending, Duration submitTimeout, Confirmation confirmation,
                             int sentinelEvery, int maxBlindResends, Duration reconnectBackoff, Duration maxReconnectBackoff,
                             long maxPendingBytes, int maxServerRetries, Duration serverRetryBackoff, Duration requestTimeout,
-                            int maxStreamsPerConnection, Http2Defaults http2) {
+                            int maxStreamsPerConnection, Http2Defaults http2, Consumer<Rejection> invalidTokens) {
     public SenderOptions {
         if (connections < 1) {
             throw new IllegalArgumentException("connections must be at least 1, was " + connections + ".");
@@ -81,6 +86,7 @@ public record SenderOptions(int connections, int maxPending, Duration submitTime
             throw new IllegalArgumentException("maxStreamsPerConnection must be at least 1, was " + maxStreamsPerConnection + ".");
         }
         Objects.requireNonNull(http2, "http2");
+        Objects.requireNonNull(invalidTokens, "invalidTokens");
     }
 
     /** The defaults. */
@@ -109,8 +115,15 @@ public record SenderOptions(int connections, int maxPending, Duration submitTime
         private Duration requestTimeout = Duration.ofSeconds(30);
         private int maxStreamsPerConnection = 1000;
         private Http2Defaults http2 = Http2Defaults.defaults();
+        private Consumer<Rejection> invalidTokens = rejection -> { };
 
         private Builder() {
+        }
+
+        /** Tells {@code listener} of every rejection saying a token is no longer valid; see {@link SenderOptions}. */
+        public Builder onInvalidToken(Consumer<Rejection> listener) {
+            this.invalidTokens = Objects.requireNonNull(listener, "listener");
+            return this;
         }
 
         public Builder maxPendingBytes(long bytes) {
@@ -184,7 +197,7 @@ public record SenderOptions(int connections, int maxPending, Duration submitTime
         public SenderOptions build() {
             return new SenderOptions(connections, maxPending, submitTimeout, confirmation, sentinelEvery, maxBlindResends,
                     reconnectBackoff, maxReconnectBackoff, maxPendingBytes, maxServerRetries, serverRetryBackoff,
-                    requestTimeout, maxStreamsPerConnection, http2);
+                    requestTimeout, maxStreamsPerConnection, http2, invalidTokens);
         }
     }
 }

@@ -88,7 +88,12 @@ final class Http2Worker implements SenderWorker, Runnable {
         if (link != null) {
             links.add(link);
         }
+        // Take what is in flight before closing, so that it comes back here rather than through onClosed.
         for (Http2Link l : links) {
+            for (StreamEntry entry : l.abandon()) {
+                entry.fateUnknown = true;
+                leftovers.add(entry);
+            }
             Connection c = l.connection();
             if (c != null) {
                 c.close();
@@ -102,13 +107,6 @@ final class Http2Worker implements SenderWorker, Runnable {
         }
         if (thread.isAlive()) {
             LOG.warn("Sender thread {} did not stop within 5 s.", thread.getName());
-            return List.of();
-        }
-        for (Http2Link l : links) {
-            for (StreamEntry entry : l.abandon()) {
-                entry.fateUnknown = true;
-                leftovers.add(entry);
-            }
         }
         return leftovers;
     }

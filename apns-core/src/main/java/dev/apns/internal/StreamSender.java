@@ -11,6 +11,7 @@ import dev.apns.Status;
 import dev.apns.Endpoint;
 import dev.apns.Http2Reason;
 import dev.apns.RejectionReason;
+import dev.apns.Rejection;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -540,6 +541,15 @@ final class StreamSender implements ApnsSender {
         if (entry.claim()) {
             rejected.computeIfAbsent(metricKey(reason), c -> new LongAdder()).increment();
             release(1, entry.notification.payload().size());
+            if (reason.tokenIsInvalid()) {
+                Rejection rejection = new Rejection(entry.notification.token(), reason);
+                try {
+                    options.invalidTokens().accept(rejection);
+                } catch (RuntimeException e) {
+                    LOG.warn("The invalid-token listener threw when told '{}'; the outcome stands.",
+                            rejection.explanation(), e);
+                }
+            }
             entry.deliver(Outcome.rejected(entry.notification, reason, apnsId));
         }
     }
