@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * What an {@link Http2ClientEngine} reports. Called on the thread that calls the engine's method (mostly
  * {@code receive}), while the engine is in a consistent state: a callback may call the engine again (start a
- * stream, for instance). Implementations should not block.
+ * stream, for instance). Implementations should not block, and must not throw: an exception would leave the
+ * engine's work on the current input unfinished.
  */
 public interface Http2Listener {
 
