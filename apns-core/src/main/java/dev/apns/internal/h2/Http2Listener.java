@@ -39,7 +39,8 @@ public interface Http2Listener {
      *
      * @param lastStreamId the highest stream id the peer may have processed
      * @param errorCode    the wire error code ({@link Http2ErrorCode#describe(long)} names it)
-     * @param debugData    the debug data as ISO-8859-1 text (APNs puts a JSON reason there), possibly empty
+     * @param debugData    the debug data as ISO-8859-1 text (APNs puts a JSON reason there), possibly empty, cut
+     *                     to its first 1024 bytes
      */
     void onGoAway(int lastStreamId, long errorCode, String debugData);
 
