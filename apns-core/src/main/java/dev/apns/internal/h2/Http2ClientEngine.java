@@ -56,6 +56,9 @@ public final class Http2ClientEngine {
     boolean goAwayReceived;
     boolean firstResponseSeen;
 
+    /** Whether the server acknowledged our SETTINGS. */
+    boolean settingsAcknowledged;
+    private final long startNanos;
     long receiveNanos;
     private long lastInputNanos;
     boolean pingOutstanding;
@@ -77,6 +80,7 @@ public final class Http2ClientEngine {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.nextStreamId = firstStreamId;
         this.lastInputNanos = nowNanos;
+        this.startNanos = nowNanos;
         this.encoder = new HpackEncoder(options.indexingPolicy());
         if (options.headerTableSize() < 4096) {
             encoder.setMaxTableSize(options.headerTableSize());
@@ -234,24 +238,35 @@ public final class Http2ClientEngine {
     }
 
     /**
-     * Lets time pass: sends a PING when nothing arrived for {@link Http2Options#pingIdleNanos()}, and when a PING we
-     * sent has been unanswered for {@link Http2Options#pingTimeoutNanos()} closes the engine and reports
+     * Lets time pass: sends a PING when nothing arrived for {@link Http2Options#pingIdleNanos()}. When a PING we
+     * sent has been unanswered for {@link Http2Options#pingTimeoutNanos()}, or our SETTINGS have not been
+     * acknowledged that long after construction (then with GOAWAY(SETTINGS_TIMEOUT)), closes the engine and reports
      * {@link Http2Listener#onConnectionFailed}. Call it every second or so.
      */
     public void onTime(long nowNanos) {
         if (closed) {
             return;
         }
-        if (pingOutstanding) {
+        long timeoutMillis = Duration.ofNanos(options.pingTimeoutNanos()).toMillis();
+        if (!settingsAcknowledged && nowNanos - startNanos >= options.pingTimeoutNanos()) {
+            fail(Http2ErrorCode.SETTINGS_TIMEOUT, "the server did not acknowledge our SETTINGS within " + timeoutMillis
+                    + " ms (is it an HTTP/2 server?)");
+        } else if (pingOutstanding) {
             if (nowNanos - pingSentNanos >= options.pingTimeoutNanos()) {
-                closed = true;
-                dataWaiting.clear();
-                listener.onConnectionFailed("no answer to our PING within "
-                        + Duration.ofNanos(options.pingTimeoutNanos()).toMillis() + " ms: the connection is dead");
+                fail(null, "no answer to our PING within " + timeoutMillis + " ms: the connection is dead");
             }
         } else if (options.pingIdleNanos() > 0 && nowNanos - lastInputNanos >= options.pingIdleNanos()) {
             ping(nowNanos);
         }
+    }
+
+    private void fail(Http2ErrorCode goAwayCode, String why) {
+        closed = true;
+        dataWaiting.clear();
+        if (goAwayCode != null) {
+            writer.goAway(0, goAwayCode, debugData(why));
+        }
+        listener.onConnectionFailed(why);
     }
 
     /**
