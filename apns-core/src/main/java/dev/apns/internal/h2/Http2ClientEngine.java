@@ -110,9 +110,13 @@ public final class Http2ClientEngine {
      * {@link Http2Options#oneStreamUntilFirstResponse()}, no stream is open unless a first response has arrived.
      */
     public boolean canStartStream() {
-        return whyNoStream() == null;
+        int open = streams.size();
+        return !closed && !goAwaySent && !goAwayReceived && nextStreamId > 0
+                && open < Math.min(peer.maxConcurrentStreams(), options.maxConcurrentStreams())
+                && (open == 0 || firstResponseSeen || !options.oneStreamUntilFirstResponse());
     }
 
+    /** Why {@link #canStartStream()} is false, for the exception's message; {@code null} when it is true. */
     private String whyNoStream() {
         int open = streams.size();
         if (closed) {
@@ -151,9 +155,8 @@ public final class Http2ClientEngine {
      *                                  MAX_HEADER_LIST_SIZE (nothing is sent, no stream id is used)
      */
     public int startStream(Http2Request request, Object attachment) {
-        String refusal = whyNoStream();
-        if (refusal != null) {
-            throw new IllegalStateException("no stream may start now: " + refusal + " (see canStartStream())");
+        if (!canStartStream()) {
+            throw new IllegalStateException("no stream may start now: " + whyNoStream() + " (see canStartStream())");
         }
         List<Header> fields = requestFields;
         fields.clear();
