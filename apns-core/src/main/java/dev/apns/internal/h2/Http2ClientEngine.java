@@ -66,9 +66,10 @@ public final class Http2ClientEngine {
     long pingPayload;
 
     /**
-     * A new connection's engine, its preface and SETTINGS already queued as output.
+     * A new connection's engine, its preface and SETTINGS already queued as output. Make it once the TLS handshake
+     * is done: the SETTINGS acknowledgement timeout counts from here.
      *
-     * @param nowNanos the caller's clock ({@link System#nanoTime()} or a test's), for the idle PING
+     * @param nowNanos the caller's clock ({@link System#nanoTime()} or a test's), for the idle PING and timeouts
      */
     public Http2ClientEngine(Http2Options options, Http2Listener listener, long nowNanos) {
         this(options, listener, nowNanos, 1);
