@@ -23,8 +23,9 @@ import java.util.function.Consumer;
  *     connections never fill the sender: a full sender waiting for a sentinel would stall.
  * @param maxBlindResends how many times one notification may be resent without knowing whether the server
  *     had it (its connection died without an error response, or an error response named no notification in
- *     flight) before it ends unsent (default 5). Resends after an error response that names a notification
- *     are exact and do not count.
+ *     flight) before it ends unsent (default 5; 0: never, which makes delivery at-most-once). Resends after an
+ *     error response that names a notification, or after HTTP/2 says a stream was not processed, are exact and
+ *     do not count.
  * @param reconnectBackoff the first wait before reconnecting after a failure; doubles, with jitter, up to
  *     {@code maxReconnectBackoff}
  * @param maxReconnectBackoff the longest wait between reconnects (default 30 s)
@@ -61,8 +62,8 @@ public record SenderOptions(int connections, int maxPending, Duration submitTime
         if (sentinelEvery < 1) {
             throw new IllegalArgumentException("sentinelEvery must be at least 1, was " + sentinelEvery + ".");
         }
-        if (maxBlindResends < 1) {
-            throw new IllegalArgumentException("maxBlindResends must be at least 1, was " + maxBlindResends + ".");
+        if (maxBlindResends < 0) {
+            throw new IllegalArgumentException("maxBlindResends must not be negative, was " + maxBlindResends + ".");
         }
         Objects.requireNonNull(submitTimeout, "submitTimeout");
         Objects.requireNonNull(confirmation, "confirmation");

@@ -31,6 +31,8 @@ final class Http2Worker implements SenderWorker, Runnable {
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final int SMALL_TAKE = 32;
     private static final long COALESCE_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+    /** How often a connection's round trip is measured with a PING (besides the engine's PING after idleness). */
+    private static final long RTT_PROBE_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private final StreamSender sender;
     private final Http2Target target;
@@ -46,6 +48,7 @@ final class Http2Worker implements SenderWorker, Runnable {
     private boolean everConnected;
     private long backoffNanos;
     private long nextTickNanos;
+    private long nextProbeNanos;
 
     Http2Worker(StreamSender sender, Http2Target target, String name) {
         this.sender = sender;
@@ -73,6 +76,13 @@ final class Http2Worker implements SenderWorker, Runnable {
             count += old.inFlight();
         }
         return count;
+    }
+
+    /** The last measured PING round trip of the current connection in nanoseconds, or -1. */
+    @Override
+    public long roundTripNanos() {
+        Http2Link link = current;
+        return link == null ? -1 : link.roundTripNanos();
     }
 
     @Override
@@ -221,6 +231,10 @@ final class Http2Worker implements SenderWorker, Runnable {
     }
 
     private void tick(Http2Link link, long now) {
+        if (link == current && now - nextProbeNanos >= 0) {
+            nextProbeNanos = now + RTT_PROBE_NANOS;
+            link.ping(now);
+        }
         long oldest = link.tick(now);
         if (oldest >= 0 && now - oldest > requestTimeoutNanos) {
             String why = "No answer from " + target.endpoint() + " within " + sender.options.requestTimeout()
@@ -277,6 +291,7 @@ final class Http2Worker implements SenderWorker, Runnable {
             everConnected = true;
             current = link;
             nextTickNanos = System.nanoTime() + TICK_NANOS;
+            nextProbeNanos = System.nanoTime();
             flush(link);
         } catch (IOException | RuntimeException e) {
             if (SessionEngine.isPermanent(e)) {
@@ -316,7 +331,6 @@ final class Http2Worker implements SenderWorker, Runnable {
             if (answer.failure() != null) {
                 if (answer.processed()) {
                     entry.fateUnknown = true;
-                    sender.duplicatesPossible.increment();
                 }
                 sender.requeueFront(List.of(entry), answer.processed());
             } else if (answer.status() == 200) {
@@ -359,7 +373,6 @@ final class Http2Worker implements SenderWorker, Runnable {
             for (StreamEntry entry : left) {
                 entry.fateUnknown = true;
             }
-            sender.duplicatesPossible.add(left.size());
             CloseReason reason = link.closeReason();
             LOG.debug("Connection to {} ended ({}) with {} notifications unanswered; they go again.", target.endpoint(),
                     reason, left.size());

@@ -75,6 +75,8 @@ final class StreamSender implements ApnsSender {
     /** Notifications to write again, before any new one; guarded by {@link #lock}. */
     private final ArrayDeque<StreamEntry> resends = new ArrayDeque<>();
     private volatile int resendCount;
+    /** Set once a shutdown has drained the queues for good; guarded by {@link #lock}. */
+    private boolean queuesClosed;
     /** Workers waiting on {@link #changed} for work; producers signal only when there are some. */
     private final AtomicInteger waiting = new AtomicInteger();
     private final List<SenderWorker> workers = new ArrayList<>();
@@ -237,7 +239,8 @@ final class StreamSender implements ApnsSender {
         long inFlight = workers.stream().mapToLong(SenderWorker::inFlight).sum();
         int open = (int) workers.stream().filter(SenderWorker::isConnected).count();
         return new SenderMetrics(submittedCount.get(), written.sum(), accepted.sum(), byReason, unsent.sum(), resent.sum(),
-                duplicatesPossible.sum(), pending(), inFlight, open, reconnects.sum(), retried.sum());
+                duplicatesPossible.sum(), pending(), inFlight, open, reconnects.sum(), retried.sum(),
+                workers.stream().mapToLong(SenderWorker::roundTripNanos).filter(rtt -> rtt >= 0).max().orElse(-1));
     }
 
     @Override
@@ -269,7 +272,7 @@ final class StreamSender implements ApnsSender {
         for (SenderWorker worker : workers) {
             left.addAll(worker.stop());
         }
-        left.addAll(drainQueues());
+        left.addAll(drainQueuesForGood());
         left.sort(Comparator.comparingLong(entry -> entry.sequence));
         List<Notification> unsentNotifications = new ArrayList<>(left.size());
         for (StreamEntry entry : left) {
@@ -407,6 +410,17 @@ final class StreamSender implements ApnsSender {
         }
     }
 
+    /** {@link #drainQueues()} at the end of a shutdown: what is put back later is finished at once, not queued. */
+    private List<StreamEntry> drainQueuesForGood() {
+        lock.lock();
+        try {
+            queuesClosed = true;
+            return drainQueues();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Everything queued, resends first; the queues are empty afterwards. */
     private List<StreamEntry> drainQueues() {
         List<StreamEntry> drained = new ArrayList<>();
@@ -440,7 +454,7 @@ final class StreamSender implements ApnsSender {
         boolean stopped;
         lock.lock();
         try {
-            stopped = state == State.STOPPED;
+            stopped = queuesClosed;
             for (int i = entries.size() - 1; i >= 0 && !stopped; i--) {
                 StreamEntry entry = entries.get(i);
                 if (blind) {
@@ -450,6 +464,9 @@ final class StreamSender implements ApnsSender {
                     giveUp.add(entry);
                 } else {
                     resends.addFirst(entry);
+                    if (blind) {
+                        duplicatesPossible.increment();
+                    }
                 }
             }
             resendCount = resends.size();
@@ -458,7 +475,7 @@ final class StreamSender implements ApnsSender {
             lock.unlock();
         }
         if (stopped) {
-            // The queues were drained by the shutdown already: nobody would write these.
+            // The shutdown drained the queues for good already: nobody would write or return these.
             for (StreamEntry entry : entries) {
                 finishUnsent(entry, new NotDeliveredException("The sender was shut down before this notification was "
                         + "answered.", null, null));

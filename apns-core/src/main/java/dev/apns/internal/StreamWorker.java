@@ -400,9 +400,6 @@ final class StreamWorker implements SenderWorker, Runnable {
                     LOG.warn("{}", error.description());
                 }
             }
-            if (blind) {
-                sender.duplicatesPossible.add(resend.size());
-            }
             if (outcome.madeProgress()) {
                 progressOnConnection = true;
             }

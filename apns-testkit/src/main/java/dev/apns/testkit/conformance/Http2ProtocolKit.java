@@ -161,6 +161,11 @@ public abstract class Http2ProtocolKit {
         assertThat(seen.pushType()).isEqualTo("alert");
         assertThat(seen.payloadText()).isEqualTo(first.payload().toJson());
         assertThat(server.accepted()).extracting(AcceptedNotification::token).doesNotHaveDuplicates();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (sender.metrics().roundTripNanos() < 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(sender.metrics().roundTripNanos()).as("the PING round trip measured at connect").isPositive();
     }
 
     @Test
@@ -425,5 +430,25 @@ public abstract class Http2ProtocolKit {
         long duplicates = accepted.size() - accepted.stream().distinct().count();
         assertThat(duplicates).as("seed %d: duplicates only where a connection died unanswered", seed)
                 .isLessThanOrEqualTo(sender.metrics().duplicatesPossible());
+    }
+    @Test
+    @DisplayName("[h2-17] with maxBlindResends(0) nothing is sent twice: notifications a dropped connection never answered end unsent and say they may have been delivered")
+    void atMostOnceWhenBlindResendsAreOff() throws Exception {
+        server.dropConnectionAfter(100);
+        ApnsSender sender = sender(options().maxBlindResends(0));
+
+        List<Outcome> outcomes = submitAll(sender, notifications(600));
+
+        List<String> accepted = server.accepted().stream().map(AcceptedNotification::token).toList();
+        assertThat(accepted).doesNotHaveDuplicates();
+        assertThat(outcomes).allSatisfy(o -> {
+            if (o.kind() == Outcome.Kind.UNSENT) {
+                assertThat(o.possiblyDelivered()).isTrue();
+            } else {
+                assertThat(o.kind()).isEqualTo(Outcome.Kind.ACCEPTED);
+            }
+        });
+        assertThat(outcomes).filteredOn(o -> o.kind() == Outcome.Kind.UNSENT).isNotEmpty();
+        assertThat(sender.metrics().duplicatesPossible()).isZero();
     }
 }
