@@ -20,7 +20,6 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.proxy.ProxyHandler;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
@@ -209,7 +208,7 @@ final class NettyRuntime {
             throw tcpFailure(endpoint, timeout, connected.cause());
         }
         if (proxy != null) {
-            awaitTunnel(channel, proxy, endpoint, timeout);
+            NettyProxies.awaitTunnel(channel, proxy, endpoint, timeout);
             try {
                 channel.pipeline().addBefore("apns", "tls", tlsHandler(context, channel, endpoint, timeout));
             } catch (RuntimeException e) {
@@ -241,29 +240,11 @@ final class NettyRuntime {
         return connection;
     }
 
-    /** Waits for the proxy to open the tunnel; a {@link dev.apns.ProxyException} when it does not. */
-    private static void awaitTunnel(Channel channel, Proxy proxy, Endpoint endpoint, Duration timeout)
-            throws IOException {
-        ProxyHandler handler = channel.pipeline().get(ProxyHandler.class);
-        if (handler == null) {
-            channel.close();
-            throw NettyProxies.refused(proxy, endpoint, timeout, new ClosedChannelException());
-        }
-        Future<Channel> tunnel = handler.connectFuture();
-        if (!await(tunnel, timeout, channel, endpoint)) {
-            throw NettyProxies.timedOut(proxy, endpoint, timeout);
-        }
-        if (!tunnel.isSuccess()) {
-            channel.close();
-            throw NettyProxies.refused(proxy, endpoint, timeout, tunnel.cause());
-        }
-    }
-
     /**
      * Waits for {@code future} a little longer than Netty's own timer for it; false (with the channel
      * closed) when it is still not done.
      */
-    private static boolean await(Future<?> future, Duration timeout, Channel channel, Endpoint endpoint)
+    static boolean await(Future<?> future, Duration timeout, Channel channel, Endpoint endpoint)
             throws IOException {
         try {
             if (future.await(Durations.nanos(timeout) + WAIT_GRACE_NANOS, TimeUnit.NANOSECONDS)) {
