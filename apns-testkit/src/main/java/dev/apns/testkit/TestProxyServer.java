@@ -140,6 +140,21 @@ public abstract class TestProxyServer implements AutoCloseable {
         }
     }
 
+    /** Reads and drops what the client sends until it closes (at most 5 s, 64 KiB). */
+    protected static void awaitClientClose(Socket client) {
+        try {
+            client.setSoTimeout(5_000);
+            InputStream in = client.getInputStream();
+            byte[] sink = new byte[4096];
+            int total = 0;
+            for (int n = in.read(sink); n >= 0 && total < 64 * 1024; n = in.read(sink)) {
+                total += n;
+            }
+        } catch (IOException ended) {
+            // The client went away or stayed silent; either way the socket is closed next.
+        }
+    }
+
     private static void pump(Socket from, Socket to) {
         byte[] buffer = new byte[16 * 1024];
         try {

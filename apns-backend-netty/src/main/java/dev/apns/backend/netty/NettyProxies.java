@@ -68,13 +68,8 @@ final class NettyProxies {
     }
 
     /** Waits for the proxy to open the tunnel; a {@link dev.apns.ProxyException} when it does not. */
-    static void awaitTunnel(Channel channel, Proxy proxy, Endpoint endpoint, Duration timeout)
+    static void awaitTunnel(ProxyHandler handler, Channel channel, Proxy proxy, Endpoint endpoint, Duration timeout)
             throws IOException {
-        ProxyHandler handler = channel.pipeline().get(ProxyHandler.class);
-        if (handler == null) {
-            channel.close();
-            throw NettyProxies.refused(proxy, endpoint, timeout, new ClosedChannelException());
-        }
         Future<Channel> tunnel = handler.connectFuture();
         if (!NettyRuntime.await(tunnel, timeout, channel, endpoint)) {
             throw NettyProxies.timedOut(proxy, endpoint, timeout);

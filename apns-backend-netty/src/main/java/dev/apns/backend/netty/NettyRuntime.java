@@ -3,7 +3,6 @@ package dev.apns.backend.netty;
 import dev.apns.Endpoint;
 import dev.apns.Proxy;
 import dev.apns.Trust;
-import dev.apns.spi.Certificate;
 import dev.apns.spi.ConnectRequest;
 import dev.apns.spi.Connection;
 
@@ -20,10 +19,9 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.proxy.ProxyHandler;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.handler.ssl.SslProvider;
@@ -44,8 +42,6 @@ import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -53,7 +49,6 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * What a {@link NettyBackend} creates on its first connect: the event-loop group and its channel type (epoll
@@ -160,6 +155,8 @@ final class NettyRuntime {
         Proxy proxy = request.proxy().orElse(null);
         InetSocketAddress proxyAddress = proxy == null ? null : NettyProxies.proxyAddress(proxy, endpoint);
         InetSocketAddress address = proxy == null ? resolve(endpoint) : NettyProxies.targetAddress(endpoint);
+        // Kept here, not looked up in the pipeline later: a channel that closes empties its pipeline.
+        ProxyHandler proxyHandler = proxy == null ? null : NettyProxies.handler(proxy, proxyAddress, timeout);
         NettyConnection connection = new NettyConnection(backend, this, endpoint, listener, request.writeTimeout());
 
         Bootstrap bootstrap = new Bootstrap()
@@ -174,7 +171,7 @@ final class NettyRuntime {
                     protected void initChannel(Channel channel) {
                         if (proxy != null) {
                             // TLS joins once the tunnel stands, so that its handshake timer starts then.
-                            channel.pipeline().addLast("proxy", NettyProxies.handler(proxy, proxyAddress, timeout));
+                            channel.pipeline().addLast("proxy", proxyHandler);
                         } else {
                             channel.pipeline().addLast("tls", tlsHandler(context, channel, endpoint, timeout));
                         }
@@ -207,17 +204,20 @@ final class NettyRuntime {
             }
             throw tcpFailure(endpoint, timeout, connected.cause());
         }
+        SslHandler tls;
         if (proxy != null) {
-            NettyProxies.awaitTunnel(channel, proxy, endpoint, timeout);
+            NettyProxies.awaitTunnel(proxyHandler, channel, proxy, endpoint, timeout);
+            tls = tlsHandler(context, channel, endpoint, timeout);
             try {
-                channel.pipeline().addBefore("apns", "tls", tlsHandler(context, channel, endpoint, timeout));
+                channel.pipeline().addBefore("apns", "tls", tls);
             } catch (RuntimeException e) {
                 channel.close();
                 throw new SSLException("TLS handshake with " + endpoint + " failed: the connection through the "
                         + proxy + " closed before TLS began.", e);
             }
+        } else {
+            tls = channel.pipeline().get(SslHandler.class);
         }
-        SslHandler tls = channel.pipeline().get(SslHandler.class);
         if (tls == null) {
             channel.close();
             throw new SSLException("TLS handshake with " + endpoint + " failed: the connection closed before TLS began.");
