@@ -172,16 +172,26 @@ final class Http2TestClient implements AutoCloseable {
         return values;
     }
 
-    /** Waits until a SETTINGS frame with this SETTINGS_MAX_CONCURRENT_STREAMS arrived (and was applied). */
+    /** Waits until a SETTINGS frame with this SETTINGS_MAX_CONCURRENT_STREAMS arrived. */
     boolean awaitMaxConcurrentStreams(long value, Duration timeout) throws InterruptedException {
+        return awaitSettings(() -> maxConcurrentStreamsSeen().contains(value), timeout);
+    }
+
+    /** Waits until {@code count} SETTINGS frames with SETTINGS_MAX_CONCURRENT_STREAMS arrived. */
+    boolean awaitMaxConcurrentStreamsCount(int count, Duration timeout) throws InterruptedException {
+        return awaitSettings(() -> maxConcurrentStreamsSeen().size() >= count, timeout);
+    }
+
+    private static boolean awaitSettings(java.util.function.BooleanSupplier condition, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (maxConcurrentStreamsSeen().contains(value)) {
+            if (condition.getAsBoolean()) {
                 return true;
             }
             Thread.sleep(5);
         }
-        return false;
+        return condition.getAsBoolean();
     }
 
     private void connectionClosed() {
