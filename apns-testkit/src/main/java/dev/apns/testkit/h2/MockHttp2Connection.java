@@ -168,20 +168,20 @@ final class MockHttp2Connection extends Http2ConnectionHandler {
     public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
         this.ctx = ctx;
         super.handlerAdded(ctx);
-        server.connectionOpened(this);
+        server.observations().connectionOpened(this);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         pending.clear();
         held.clear();
-        server.connectionClosed(this);
+        server.observations().connectionClosed(this);
         super.channelInactive(ctx);
     }
 
     @Override
     protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
-        server.connectionClosed(this);
+        server.observations().connectionClosed(this);
         super.handlerRemoved0(ctx);
     }
 
@@ -206,14 +206,14 @@ final class MockHttp2Connection extends Http2ConnectionHandler {
         if (dropped) {
             return;
         }
-        long requestNumber = server.nextRequestNumber();
+        long requestNumber = server.observations().nextRequestNumber();
         FaultScript.NumberedFault fault = server.script().takeNumbered(requestNumber);
         if (fault != null && fault.kind() == FaultScript.NumberedFault.Kind.DROP_CONNECTION) {
             drop();
             return;
         }
         if (fault != null && fault.kind() == FaultScript.NumberedFault.Kind.RESET_STREAM) {
-            server.countReset();
+            server.observations().countReset();
             resetStream(ctx, streamId, fault.errorCode(), ctx.newPromise());
             return;
         }
