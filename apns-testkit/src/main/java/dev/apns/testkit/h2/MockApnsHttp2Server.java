@@ -250,6 +250,21 @@ public final class MockApnsHttp2Server implements AutoCloseable {
     }
 
     /**
+     * Like {@link #goAwayAfter(long, long, String)}, for the request numbered {@code requestNumber} (counted from the
+     * start or the last reset) rather than one counted from now; {@code reason} may be null. Any number of these can
+     * be scheduled; each connection sends one GOAWAY at most.
+     */
+    public void goAwayAtRequest(long requestNumber, long errorCode, String reason) {
+        schedule(requestNumber, FaultScript.NumberedFault.Kind.GO_AWAY, errorCode,
+                reason == null ? null : Reasons.requireWord(reason));
+    }
+
+    /** Like {@link #dropConnectionAfter(long)}, for the request numbered {@code requestNumber}. */
+    public void dropConnectionAtRequest(long requestNumber) {
+        schedule(requestNumber, FaultScript.NumberedFault.Kind.DROP_CONNECTION, 0, null);
+    }
+
+    /**
      * Answers the request numbered {@code requestNumber} with RST_STREAM({@code errorCode}) instead of a response;
      * 7 (REFUSED_STREAM) says it was not processed. The request is counted neither accepted nor rejected.
      */
