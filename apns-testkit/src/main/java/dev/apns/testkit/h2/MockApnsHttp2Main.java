@@ -26,6 +26,7 @@ import java.util.Set;
  * <pre>
  * java -cp ... dev.apns.testkit.h2.MockApnsHttp2Main [--port N] [--no-record] [--max-concurrent-streams N]
  *     [--threads N] [--topic BUNDLE_ID]... [--team-id ID] [--key-id ID] [--signing-key-file PATH]
+ *     [--key-info-file PATH]
  * </pre>
  *
  * It generates a signing key (and registers it for the topics, {@code com.example.app} by default) and a client
@@ -45,6 +46,8 @@ import java.util.Set;
  * ready
  * </pre>
  *
+ * With {@code --key-info-file} it also writes {@code team-id=}, {@code key-id=}, {@code topics=} and
+ * {@code address=} lines to that file once the server is bound (the .p8 file holds the key alone, as Apple's does),
  * and serves until standard input ends or the process is killed. Lines on standard input are commands:
  * {@code count} prints {@code accepted=N}, {@code rejected} prints {@code rejected=N}, {@code reset} clears faults and
  * counters and prints {@code ok}; anything else prints {@code unknown command}. Exit status 2 for bad arguments, 1
@@ -52,7 +55,8 @@ import java.util.Set;
  */
 public final class MockApnsHttp2Main {
     private static final String USAGE = "Usage: MockApnsHttp2Main [--port N] [--no-record] [--max-concurrent-streams N] "
-            + "[--threads N] [--topic BUNDLE_ID]... [--team-id ID] [--key-id ID] [--signing-key-file PATH]";
+            + "[--threads N] [--topic BUNDLE_ID]... [--team-id ID] [--key-id ID] [--signing-key-file PATH] "
+            + "[--key-info-file PATH]";
 
     private MockApnsHttp2Main() {
     }
@@ -103,6 +107,16 @@ public final class MockApnsHttp2Main {
         try (MockApnsHttp2Server server = started) {
             key.register(server, options.topics);
             server.allowCertificateTopics(client, options.topics);
+            if (options.keyInfoFile != null) {
+                try {
+                    Files.writeString(options.keyInfoFile, "team-id=" + key.teamId() + "\nkey-id=" + key.keyId()
+                            + "\ntopics=" + String.join(",", options.topics) + "\naddress=" + server.address() + "\n",
+                            StandardCharsets.US_ASCII);
+                } catch (IOException e) {
+                    err.println("Cannot write the key's ids to " + options.keyInfoFile + ": " + e);
+                    return 1;
+                }
+            }
             Thread hook = new Thread(server::close, "mock-apns-h2-main-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             out.println("address=" + server.address());
@@ -163,6 +177,7 @@ public final class MockApnsHttp2Main {
         String teamId;
         String keyId;
         Path signingKeyFile;
+        Path keyInfoFile;
 
         static Options parse(String[] args) {
             Options options = new Options();
@@ -178,6 +193,7 @@ public final class MockApnsHttp2Main {
                     case "--team-id" -> options.teamId = value(args, ++i, "--team-id");
                     case "--key-id" -> options.keyId = value(args, ++i, "--key-id");
                     case "--signing-key-file" -> options.signingKeyFile = Paths.get(value(args, ++i, "--signing-key-file"));
+                    case "--key-info-file" -> options.keyInfoFile = Paths.get(value(args, ++i, "--key-info-file"));
                     default -> throw new IllegalArgumentException("Unknown argument '" + args[i] + "'.");
                 }
             }
