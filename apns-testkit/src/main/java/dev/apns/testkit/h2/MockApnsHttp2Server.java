@@ -236,8 +236,9 @@ public final class MockApnsHttp2Server implements AutoCloseable {
 
     /**
      * After {@code n} more requests (counted from this call), answers the n-th, then sends GOAWAY on its connection
-     * with {@code errorCode} and that request's stream as the last-stream-id: streams above it are not processed
-     * (never answered), those at or below are answered, then the connection closes. Once.
+     * with {@code errorCode} and that request's stream (or a higher one already processed) as the last-stream-id:
+     * streams above it are not processed (never answered), those at or below are answered, then the connection
+     * closes. Once.
      */
     public void goAwayAfter(long n, long errorCode) {
         goAwayAfter(n, errorCode, null);

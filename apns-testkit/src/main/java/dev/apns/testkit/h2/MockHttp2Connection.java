@@ -53,6 +53,8 @@ final class MockHttp2Connection extends Http2ConnectionHandler {
     private int goAwayLastStreamId = -1;
     /** Responses scheduled for later or held back, not yet written. */
     private int deferred;
+    /** The highest stream id whose request was processed (answered, held or reset) here. */
+    private int highestProcessedStreamId;
     private boolean dropped;
 
     private static final class PendingRequest {
@@ -207,6 +209,7 @@ final class MockHttp2Connection extends Http2ConnectionHandler {
             return;
         }
         long requestNumber = server.observations().nextRequestNumber();
+        highestProcessedStreamId = Math.max(highestProcessedStreamId, streamId);
         FaultScript.NumberedFault fault = server.script().takeNumbered(requestNumber);
         if (fault != null && fault.kind() == FaultScript.NumberedFault.Kind.DROP_CONNECTION) {
             drop();
@@ -220,7 +223,8 @@ final class MockHttp2Connection extends Http2ConnectionHandler {
         Outcome outcome = evaluator.evaluate(requestNumber, new RequestHeaders(headers), body, bodyLength);
         answer(streamId, outcome);
         if (fault != null && fault.kind() == FaultScript.NumberedFault.Kind.GO_AWAY) {
-            goAway(streamId, fault);
+            // Not below a stream already processed: the GOAWAY must not deny a request that was answered.
+            goAway(highestProcessedStreamId, fault);
         }
     }
 
