@@ -61,7 +61,8 @@ final class Authenticator {
         if (authorization == null || authorization.length() == 0) {
             return Result.failed("MissingProviderToken");
         }
-        if (currentHeader != null && AsciiString.contentEquals(currentHeader, authorization)
+        if (currentHeader != null
+                && (currentHeader == authorization || AsciiString.contentEquals(currentHeader, authorization))
                 && server.keys().get(currentKey.keyId()) == currentKey) {
             return current(server.clock().millis()); // the common case: the same token as on the last request
         }
@@ -85,7 +86,6 @@ final class Authenticator {
                 return Result.failed("TooManyProviderTokenUpdates");
             }
             currentToken = token;
-            currentHeader = value;
             currentKey = key;
             currentResult = new Result(null, key.topics(), false, key.teamId(), key.keyId(), null);
             currentIssuedAtSeconds = verification.issuedAtSeconds();
@@ -97,7 +97,8 @@ final class Authenticator {
             currentHeader = null;
             return authenticate(authorization);
         }
-        currentHeader = value;
+        // The header's own instance: HPACK hands out the same one for an indexed field, so the next check is ==.
+        currentHeader = authorization;
         return current(now);
     }
 

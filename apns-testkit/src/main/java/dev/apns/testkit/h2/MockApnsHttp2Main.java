@@ -25,7 +25,7 @@ import java.util.Set;
  *
  * <pre>
  * java -cp ... dev.apns.testkit.h2.MockApnsHttp2Main [--port N] [--no-record] [--max-concurrent-streams N]
- *     [--threads N] [--topic BUNDLE_ID]... [--team-id ID] [--key-id ID] [--signing-key-file PATH]
+ *     [--no-first-request-limit] [--threads N] [--topic BUNDLE_ID]... [--team-id ID] [--key-id ID] [--signing-key-file PATH]
  *     [--key-info-file PATH]
  * </pre>
  *
@@ -54,7 +54,7 @@ import java.util.Set;
  * when the port cannot be bound or the key file cannot be written. The keys are throw-away test keys.
  */
 public final class MockApnsHttp2Main {
-    private static final String USAGE = "Usage: MockApnsHttp2Main [--port N] [--no-record] [--max-concurrent-streams N] "
+    private static final String USAGE = "Usage: MockApnsHttp2Main [--port N] [--no-record] [--max-concurrent-streams N] [--no-first-request-limit] "
             + "[--threads N] [--topic BUNDLE_ID]... [--team-id ID] [--key-id ID] [--signing-key-file PATH] "
             + "[--key-info-file PATH]";
 
@@ -95,7 +95,8 @@ public final class MockApnsHttp2Main {
             MockApnsHttp2Server.Builder builder = MockApnsHttp2Server.builder(certificates)
                     .port(options.port)
                     .recordAccepted(options.record)
-                    .maxConcurrentStreams(options.maxConcurrentStreams);
+                    .maxConcurrentStreams(options.maxConcurrentStreams)
+                    .firstRequestLimit(options.firstRequestLimit);
             if (options.threads > 0) {
                 builder.eventLoopThreads(options.threads);
             }
@@ -171,6 +172,7 @@ public final class MockApnsHttp2Main {
     private static final class Options {
         int port;
         boolean record = true;
+        boolean firstRequestLimit = true;
         int maxConcurrentStreams = 1000;
         int threads;
         Set<String> topics = new LinkedHashSet<>();
@@ -186,6 +188,7 @@ public final class MockApnsHttp2Main {
                 switch (args[i]) {
                     case "--port" -> options.port = number(args, ++i, "--port", 0, 65535);
                     case "--no-record" -> options.record = false;
+                    case "--no-first-request-limit" -> options.firstRequestLimit = false;
                     case "--max-concurrent-streams" -> options.maxConcurrentStreams =
                             number(args, ++i, "--max-concurrent-streams", 1, Integer.MAX_VALUE);
                     case "--threads" -> options.threads = number(args, ++i, "--threads", 1, 256);

@@ -43,6 +43,7 @@ public final class MockApnsHttp2Server implements AutoCloseable {
     private final Duration tokenLifetime;
     private final Duration tokenUpdateInterval;
     private final int configuredMaxStreams;
+    private final boolean firstRequestLimit;
     private volatile int maxConcurrentStreams;
     private final FaultScript script = new FaultScript();
     private final Map<String, ProviderTokens.Registration> keys = new ConcurrentHashMap<>();
@@ -57,6 +58,7 @@ public final class MockApnsHttp2Server implements AutoCloseable {
         this.tokenLifetime = builder.tokenLifetime;
         this.tokenUpdateInterval = builder.tokenUpdateInterval;
         this.configuredMaxStreams = builder.maxConcurrentStreams;
+        this.firstRequestLimit = builder.firstRequestLimit;
         this.maxConcurrentStreams = builder.maxConcurrentStreams;
         this.observations = new Observations(builder.recordAccepted);
         this.transport = new ServerTransport(this, certificates, builder.port, builder.eventLoopThreads, builder.openSsl);
@@ -79,6 +81,7 @@ public final class MockApnsHttp2Server implements AutoCloseable {
         private Duration tokenUpdateInterval = Duration.ofMinutes(20);
         private int eventLoopThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         private boolean openSsl = true;
+        private boolean firstRequestLimit = true;
 
         private Builder(TestCertificates certificates) {
             this.certificates = Objects.requireNonNull(certificates, "certificates");
@@ -102,6 +105,16 @@ public final class MockApnsHttp2Server implements AutoCloseable {
         /** SETTINGS_MAX_CONCURRENT_STREAMS once the first-request limit is lifted (default 1000, as Apple sends). */
         public Builder maxConcurrentStreams(int streams) {
             this.maxConcurrentStreams = requirePositive(streams, "maxConcurrentStreams");
+            return this;
+        }
+
+        /**
+         * Whether a token connection starts with SETTINGS_MAX_CONCURRENT_STREAMS 1 until a request with a good
+         * provider token was answered, as at Apple (default true); streams beyond the limit get RST_STREAM
+         * REFUSED_STREAM. Turn it off for load tools that cannot wait for the first answer.
+         */
+        public Builder firstRequestLimit(boolean limit) {
+            this.firstRequestLimit = limit;
             return this;
         }
 
@@ -458,6 +471,10 @@ public final class MockApnsHttp2Server implements AutoCloseable {
 
     int maxConcurrentStreams() {
         return maxConcurrentStreams;
+    }
+
+    boolean firstRequestLimit() {
+        return firstRequestLimit;
     }
 
     Map<String, ProviderTokens.Registration> keys() {

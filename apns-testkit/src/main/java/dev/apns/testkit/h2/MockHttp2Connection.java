@@ -91,7 +91,7 @@ final class MockHttp2Connection extends Http2ConnectionHandler {
             this.number = number;
             this.authenticator = authenticator;
             server(true);
-            int streams = authenticator.tokenMode() ? 1 : server.maxConcurrentStreams();
+            int streams = limited(server, authenticator) ? 1 : server.maxConcurrentStreams();
             initialSettings(new Http2Settings().maxConcurrentStreams(streams).maxHeaderListSize(MAX_HEADER_LIST_SIZE));
             gracefulShutdownTimeoutMillis(1000);
         }
@@ -117,7 +117,12 @@ final class MockHttp2Connection extends Http2ConnectionHandler {
         this.server = server;
         this.number = number;
         this.evaluator = new RequestEvaluator(server, authenticator, number);
-        this.raised = !authenticator.tokenMode();
+        this.raised = !limited(server, authenticator);
+    }
+
+    /** Whether the connection starts with the first-request limit of one stream. */
+    private static boolean limited(MockApnsHttp2Server server, Authenticator authenticator) {
+        return authenticator.tokenMode() && server.firstRequestLimit();
     }
 
     /** The frames this connection acts on. */
