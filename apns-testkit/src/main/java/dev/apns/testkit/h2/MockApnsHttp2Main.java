@@ -61,6 +61,7 @@ public final class MockApnsHttp2Main {
     private MockApnsHttp2Main() {
     }
 
+    /** Runs the server as described above; exits with status 2 for bad arguments and 1 when it cannot start. */
     public static void main(String[] args) {
         int status = run(args, System.in, System.out, System.err);
         if (status != 0) {
