@@ -47,11 +47,15 @@ import java.util.function.Consumer;
  *     Unregistered, ExpiredToken, BadDeviceToken, with the time since when where the server says; binary status
  *     8), on a sender thread, besides the notification's own outcome: the place to prune your token store. A
  *     listener that throws is logged and changes nothing. Default: none.
+ * @param deadline how long after its submission a notification may still be written; one still queued, or
+ *     waiting for a retry, when it passes ends unsent (never written: {@code possiblyDelivered() == false} unless
+ *     an earlier attempt went unanswered). {@link Duration#ZERO}, the default: no deadline.
  */
 public record SenderOptions(int connections, int maxPending, Duration submitTimeout, Confirmation confirmation,
                             int sentinelEvery, int maxBlindResends, Duration reconnectBackoff, Duration maxReconnectBackoff,
                             long maxPendingBytes, int maxServerRetries, Duration serverRetryBackoff, Duration requestTimeout,
-                            int maxStreamsPerConnection, Http2Defaults http2, Consumer<Rejection> invalidTokens) {
+                            int maxStreamsPerConnection, Http2Defaults http2, Consumer<Rejection> invalidTokens,
+                            Duration deadline) {
     public SenderOptions {
         if (connections < 1) {
             throw new IllegalArgumentException("connections must be at least 1, was " + connections + ".");
@@ -88,6 +92,10 @@ public record SenderOptions(int connections, int maxPending, Duration submitTime
         }
         Objects.requireNonNull(http2, "http2");
         Objects.requireNonNull(invalidTokens, "invalidTokens");
+        Objects.requireNonNull(deadline, "deadline");
+        if (deadline.isNegative()) {
+            throw new IllegalArgumentException("deadline must not be negative, was " + deadline + ".");
+        }
     }
 
     /** The defaults. */
@@ -117,6 +125,13 @@ public record SenderOptions(int connections, int maxPending, Duration submitTime
         private int maxStreamsPerConnection = 1000;
         private Http2Defaults http2 = Http2Defaults.defaults();
         private Consumer<Rejection> invalidTokens = rejection -> { };
+        private Duration deadline = Duration.ZERO;
+
+        /** How long after submission a notification may still be written; see {@link SenderOptions}. */
+        public Builder deadline(Duration deadline) {
+            this.deadline = deadline;
+            return this;
+        }
 
         private Builder() {
         }
@@ -198,7 +213,7 @@ public record SenderOptions(int connections, int maxPending, Duration submitTime
         public SenderOptions build() {
             return new SenderOptions(connections, maxPending, submitTimeout, confirmation, sentinelEvery, maxBlindResends,
                     reconnectBackoff, maxReconnectBackoff, maxPendingBytes, maxServerRetries, serverRetryBackoff,
-                    requestTimeout, maxStreamsPerConnection, http2, invalidTokens);
+                    requestTimeout, maxStreamsPerConnection, http2, invalidTokens, deadline);
         }
     }
 }

@@ -350,13 +350,13 @@ final class Http2Worker implements SenderWorker, Runnable {
             target.tokens().expired(entry.token);
             sender.requeueFront(List.of(entry), false);
         } else if (reason.isRetryable() || code == Http2Reason.Code.TOO_MANY_PROVIDER_TOKEN_UPDATES) {
-            if (entry.serverRetries < sender.options.maxServerRetries()) {
+            long wait = retryWait(entry.serverRetries + 1);
+            if (entry.serverRetries < sender.options.maxServerRetries()
+                    && sender.retryLater(entry, System.nanoTime() + wait)) {
                 entry.serverRetries++;
-                long first = sender.options.serverRetryBackoff().toNanos();
-                long wait = Math.min(first << Math.min(entry.serverRetries - 1, 20),
-                        sender.options.maxReconnectBackoff().toNanos());
-                wait = wait / 2 + ThreadLocalRandom.current().nextLong(wait / 2 + 1);
-                sender.retryLater(entry, System.nanoTime() + wait);
+            } else if (entry.serverRetries < sender.options.maxServerRetries()) {
+                sender.finishUnsent(entry, new NotDeliveredException("The server answered " + reason.description()
+                        + " and the next retry would come after the notification's deadline.", null, null), reason);
             } else {
                 sender.finishUnsent(entry, new NotDeliveredException("The server answered " + reason.description()
                         + " " + (entry.serverRetries + 1) + " times; given up after " + entry.serverRetries
@@ -365,6 +365,13 @@ final class Http2Worker implements SenderWorker, Runnable {
         } else {
             sender.finishRejected(entry, reason, apnsId);
         }
+    }
+
+    /** The jittered, doubling wait before retry number {@code retry} (1 for the first) after a server error. */
+    private long retryWait(int retry) {
+        long first = sender.options.serverRetryBackoff().toNanos();
+        long wait = Math.min(first << Math.min(retry - 1, 20), sender.options.maxReconnectBackoff().toNanos());
+        return wait / 2 + ThreadLocalRandom.current().nextLong(wait / 2 + 1);
     }
 
     /** The link's connection ended: whatever was in flight on it goes again, its fate unknown. */

@@ -213,6 +213,10 @@ final class StreamSender implements ApnsSender {
     }
 
     private void enqueue(StreamEntry entry) {
+        if (!options.deadline().isZero()) {
+            entry.hasDeadline = true;
+            entry.deadlineNanos = System.nanoTime() + options.deadline().toNanos();
+        }
         boolean queued = state == State.RUNNING && permanentFailure == null;
         if (queued) {
             fresh.add(entry);
@@ -331,6 +335,9 @@ final class StreamSender implements ApnsSender {
         while (into.size() < max && (entry = fresh.poll()) != null) {
             into.add(entry);
         }
+        if (!options.deadline().isZero() && !into.isEmpty()) {
+            dropPastDeadline(into, System.nanoTime());
+        }
         return into;
     }
 
@@ -366,8 +373,26 @@ final class StreamSender implements ApnsSender {
         }
     }
 
-    /** Puts an entry aside until {@code atNanos}, then in front of new notifications (a retry after a server error). */
-    void retryLater(StreamEntry entry, long atNanos) {
+    /** Ends the entries whose deadline has passed, and removes them from {@code entries}. */
+    private void dropPastDeadline(List<StreamEntry> entries, long now) {
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            StreamEntry entry = entries.get(i);
+            if (entry.hasDeadline && now - entry.deadlineNanos > 0) {
+                entries.remove(i);
+                finishUnsent(entry, new NotDeliveredException("Not sent within its deadline of " + options.deadline()
+                        + " after submission.", null, null));
+            }
+        }
+    }
+
+    /**
+     * Puts an entry aside until {@code atNanos}, then in front of new notifications (a retry after a server error);
+     * returns false, and puts nothing aside, when its deadline comes first.
+     */
+    boolean retryLater(StreamEntry entry, long atNanos) {
+        if (entry.hasDeadline && atNanos - entry.deadlineNanos > 0) {
+            return false;
+        }
         retried.increment();
         lock.lock();
         try {
@@ -377,6 +402,7 @@ final class StreamSender implements ApnsSender {
         } finally {
             lock.unlock();
         }
+        return true;
     }
 
     /** When the earliest retry is due, or {@link Long#MAX_VALUE} when none waits. */
