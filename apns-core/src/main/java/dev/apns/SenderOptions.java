@@ -167,6 +167,12 @@ public record SenderOptions(int connections, int maxPending, Duration submitTime
             return this;
         }
 
+        /** Shortcut for {@code http2(defaults.withTopic(topic))}: the topic of notifications that name none. */
+        public Builder topic(String topic) {
+            this.http2 = http2.withTopic(topic);
+            return this;
+        }
+
         /** HTTP/2 defaults for notifications: topic, push type, checks before sending. */
         public Builder http2(Http2Defaults http2) {
             this.http2 = http2;

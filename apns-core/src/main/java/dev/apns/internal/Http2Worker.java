@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -46,7 +45,7 @@ final class Http2Worker implements SenderWorker, Runnable {
     private final long requestTimeoutNanos;
     private volatile Http2Link current;
     private boolean everConnected;
-    private long backoffNanos;
+    private final Backoff backoff;
     private long nextTickNanos;
     private long nextProbeNanos;
 
@@ -55,7 +54,7 @@ final class Http2Worker implements SenderWorker, Runnable {
         this.target = target;
         this.thread = new Thread(this, name);
         this.thread.setDaemon(true);
-        this.backoffNanos = sender.options.reconnectBackoff().toNanos();
+        this.backoff = new Backoff(sender.options.reconnectBackoff(), sender.options.maxReconnectBackoff());
         this.requestTimeoutNanos = sender.options.requestTimeout().toNanos();
     }
 
@@ -274,7 +273,7 @@ final class Http2Worker implements SenderWorker, Runnable {
             draining.add(link);
         }
         if (link.answered() > 0) {
-            backoffNanos = sender.options.reconnectBackoff().toNanos();
+            backoff.reset();
         } else if (!link.isGoneAway() || link.isClosed()) {
             backOff();
         }
@@ -299,14 +298,13 @@ final class Http2Worker implements SenderWorker, Runnable {
                 return;
             }
             LOG.debug("Connecting to {} failed: {}; retrying in {} ms.", target.endpoint(), e.toString(),
-                    TimeUnit.NANOSECONDS.toMillis(backoffNanos));
+                    TimeUnit.NANOSECONDS.toMillis(backoff.stepNanos()));
             backOff();
         }
     }
 
     private void backOff() throws InterruptedException {
-        long jittered = backoffNanos / 2 + ThreadLocalRandom.current().nextLong(backoffNanos / 2 + 1);
-        long until = System.nanoTime() + jittered;
+        long until = System.nanoTime() + backoff.nextWaitNanos();
         while (!sender.isStopped()) {
             long left = until - System.nanoTime();
             if (left <= 0) {
@@ -315,7 +313,6 @@ final class Http2Worker implements SenderWorker, Runnable {
             sender.awaitUntil(() -> false, Math.min(left, TICK_NANOS));
             serviceDraining(System.nanoTime());
         }
-        backoffNanos = Math.min(backoffNanos * 2, sender.options.maxReconnectBackoff().toNanos());
     }
 
     void wakeIfWaiting() {
@@ -350,7 +347,8 @@ final class Http2Worker implements SenderWorker, Runnable {
             target.tokens().expired(entry.token);
             sender.requeueFront(List.of(entry), false);
         } else if (reason.isRetryable() || code == Http2Reason.Code.TOO_MANY_PROVIDER_TOKEN_UPDATES) {
-            long wait = retryWait(entry.serverRetries + 1);
+            long wait = Backoff.retryWaitNanos(sender.options.serverRetryBackoff(), sender.options.maxReconnectBackoff(),
+                    entry.serverRetries + 1);
             if (entry.serverRetries < sender.options.maxServerRetries()
                     && sender.retryLater(entry, System.nanoTime() + wait)) {
                 entry.serverRetries++;
@@ -365,13 +363,6 @@ final class Http2Worker implements SenderWorker, Runnable {
         } else {
             sender.finishRejected(entry, reason, apnsId);
         }
-    }
-
-    /** The jittered, doubling wait before retry number {@code retry} (1 for the first) after a server error. */
-    private long retryWait(int retry) {
-        long first = sender.options.serverRetryBackoff().toNanos();
-        long wait = Math.min(first << Math.min(retry - 1, 20), sender.options.maxReconnectBackoff().toNanos());
-        return wait / 2 + ThreadLocalRandom.current().nextLong(wait / 2 + 1);
     }
 
     /** The link's connection ended: whatever was in flight on it goes again, its fate unknown. */
