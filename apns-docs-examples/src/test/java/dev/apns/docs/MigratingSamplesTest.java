@@ -23,6 +23,7 @@ import dev.apns.Message;
 import dev.apns.Notification;
 import dev.apns.Outcome;
 import dev.apns.Payload;
+import dev.apns.Rejection;
 import dev.apns.Result;
 import dev.apns.Status;
 import dev.apns.Trust;
@@ -106,36 +107,39 @@ class MigratingSamplesTest {
     }
 
     @Test
-    void javaApnsStylePushAndInactiveDevices() throws IOException {
-        char[] password = "secret".toCharArray();
-        InputStream certificateStream = new ByteArrayInputStream(client.pkcs12(password));
-        String token = TOKEN;
-        Instant since = Instant.parse("2026-01-01T00:00:00Z");
-        apns.server().addFeedback(new FeedbackEntry(DeviceToken.fromHex(TOKEN), since));
+    void javaApnsStylePushOverHttp2WithTheSameCertificate() throws IOException {
+        try (Http2Mock h2 = new Http2Mock()) {
+            char[] password = "secret".toCharArray();
+            InputStream certificateStream = new ByteArrayInputStream(h2.client.pkcs12(password));
+            String token = BAD;
+            Instant since = Instant.parse("2026-01-01T00:00:00Z");
+            h2.server.unregister(BAD, since);
 
-        // tag::migrate-java-apns[]
-        ApnsSession service = ApnsSession.builder().protocol(Protocol.BINARY)
-                .credentials(Credentials.fromPkcs12(certificateStream, password))   // was withCert(stream, password)
-                .environment(Environment.SANDBOX)                                   // was withSandboxDestination()
-                // end::migrate-java-apns[]
-                .gateway(apns.server().gateway())
-                .feedback(apns.server().feedback())
-                .trust(Trust.fromPem(apns.server().authorityPem()))
-                // tag::migrate-java-apns[]
-                .build();
+            // tag::migrate-java-apns[]
+            ApnsSession service = ApnsSession.builder()
+                    .credentials(Credentials.fromPkcs12(certificateStream, password))   // was withCert(stream, password)
+                    .environment(Environment.SANDBOX)                                   // was withSandboxDestination()
+                    // end::migrate-java-apns[]
+                    .gateway(h2.server.address())
+                    .trust(Trust.fromPem(h2.server.authorityPem()))
+                    // tag::migrate-java-apns[]
+                    .build();
 
-        String payload = "{\"aps\":{\"alert\":\"Hello\"}}";                           // was APNS.newPayload()...build()
-        Result result = service.send(Message.builder().token(token).rawPayload(payload).build());   // was push(token, payload)
+            String payload = "{\"aps\":{\"alert\":\"Hello\"}}";                         // was APNS.newPayload()...build()
+            Result result = service.send(Message.builder().token(token).rawPayload(payload)   // was push(token, payload)
+                    .topic("com.example.app")                                           // HTTP/2 names the app
+                    .build());
 
-        Map<String, Instant> inactive = new HashMap<>();                              // was getInactiveDevices()
-        try (Feedback feedback = service.feedback()) {
-            feedback.forEach(entry -> inactive.put(entry.token().toHex(), entry.time()));
+            Map<String, Instant> inactive = new HashMap<>();                              // was getInactiveDevices()
+            for (Rejection rejection : result.rejections()) {
+                rejection.reason().tokenInvalidSince().ifPresent(time -> inactive.put(rejection.token().toHex(), time));
+            }
+            service.close();                                                              // was stop()
+            // end::migrate-java-apns[]
+
+            assertThat(result.accepted()).isEmpty();
+            assertThat(inactive).containsExactly(Map.entry(BAD, since));
         }
-        service.close();                                                              // was stop()
-        // end::migrate-java-apns[]
-
-        assertThat(result.isSuccess()).isTrue();
-        assertThat(inactive).containsExactly(Map.entry(TOKEN, since));
     }
 
     @Test
