@@ -13,12 +13,22 @@ import dev.apns.testkit.h2.TestSigningKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.io.ByteArrayInputStream;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The samples of docs/getting-started.md: the page's class {@link FirstPush} (compiled here as a user's own class,
  * in its own package, with only the public API), first against the HTTP/2 mock started in process as the page
- * shows it, then with a certificate instead of a key.
+ * shows it, then with a certificate instead of a key; and the page's sample pom, which must name artifacts this
+ * build makes, with this build's version.
  */
 @Timeout(30)
 class GettingStartedSamplesTest {
@@ -109,5 +120,49 @@ class GettingStartedSamplesTest {
             System.setOut(standardOut);
         }
         return printed.toString(StandardCharsets.UTF_8);
+    }
+
+    private static final Path MODULE = Path.of("").toAbsolutePath();
+    private static final Path ROOT = MODULE.getParent();
+    private static final Pattern XML_BLOCK = Pattern.compile("```xml\\n(.*?)```", Pattern.DOTALL);
+    private static final Pattern VERSION = Pattern.compile("<artifactId>apns-parent</artifactId>\\s*<version>([^<]+)</version>");
+
+    @Test
+    void theSamplePomDependsOnThisBuildsArtifactsAndVersion() throws Exception {
+        String page = Files.readString(ROOT.resolve("docs/getting-started.md"), StandardCharsets.UTF_8);
+        Matcher block = XML_BLOCK.matcher(page);
+        String pom = null;
+        while (block.find()) {
+            if (block.group(1).contains("<project")) {
+                pom = block.group(1);
+            }
+        }
+        assertThat(pom).as("a complete pom (an xml block with <project>) in getting-started.md").isNotNull();
+
+        Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new ByteArrayInputStream(pom.getBytes(StandardCharsets.UTF_8)));
+        Matcher version = VERSION.matcher(Files.readString(MODULE.resolve("pom.xml"), StandardCharsets.UTF_8));
+        assertThat(version.find()).isTrue();
+        String thisVersion = version.group(1);
+        assertThat(text(document.getDocumentElement(), "apns.version")).isEqualTo(thisVersion);
+
+        List<String> apnsArtifacts = new ArrayList<>();
+        NodeList dependencies = document.getElementsByTagName("dependency");
+        for (int i = 0; i < dependencies.getLength(); i++) {
+            Element dependency = (Element) dependencies.item(i);
+            if (text(dependency, "groupId").equals("dev.apns")) {
+                String artifact = text(dependency, "artifactId");
+                apnsArtifacts.add(artifact + (text(dependency, "scope").isEmpty() ? "" : ":" + text(dependency, "scope")));
+                assertThat(ROOT.resolve(artifact).resolve("pom.xml")).as(artifact + " is a module of this build").exists();
+                assertThat(text(dependency, "version")).isEqualTo("${apns.version}");
+            }
+        }
+        assertThat(apnsArtifacts).containsExactly("apns-core", "apns-backend-blocking", "apns-testkit:test");
+        assertThat(text(document.getDocumentElement(), "maven.compiler.release")).isEqualTo("17");
+    }
+
+    private static String text(Element parent, String tag) {
+        NodeList nodes = parent.getElementsByTagName(tag);
+        return nodes.getLength() == 0 ? "" : nodes.item(0).getTextContent().trim();
     }
 }
