@@ -277,7 +277,7 @@ class BinaryPushCommandTest {
         CliRunner.Run unknown = CliRunner.run(push("--alert", "x", "--token", token(1), "--alrt", "y"));
         assertThat(unknown.exitCode()).isEqualTo(3);
         assertThat(unknown.errLines()).hasSize(1);
-        assertThat(unknown.err()).startsWith("apns: Unknown options: '--alrt', 'y'. Did you mean --alert?");
+        assertThat(unknown.err()).startsWith("apns: Unknown options: '--alrt', 'y'. Did you mean ").contains("--alert");
     }
 
     @Test
@@ -329,6 +329,6 @@ class BinaryPushCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out().lines().collect(Collectors.toList())).contains("  rejected  1",
-                "Rejected by the server (stop sending to these tokens):", "  " + token(2) + "  Invalid token (8)");
+                "Rejected by the server (stop sending to these tokens when the reason says they are invalid):", "  " + token(2) + "  Invalid token (8)");
     }
 }

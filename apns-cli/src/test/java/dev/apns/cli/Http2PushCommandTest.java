@@ -230,7 +230,7 @@ class Http2PushCommandTest {
 
     @Test
     void stopPrintsTheSummaryAndNeverListsADeliveredTokenAsSafeToResend() throws Exception {
-        int count = 2_000;
+        int count = 6_000;
         StringBuilder text = new StringBuilder();
         for (int i = 1; i <= count; i++) {
             text.append(token(i)).append('\n');
