@@ -52,17 +52,18 @@ import java.util.Locale;
                 "1:Some step did not behave; the figures printed say which.",
                 "4:Internal error."})
 final class DemoCommand extends Subcommand {
-    private static final int BAD_POSITION = 500;
+    /** The fewest tokens the demo takes. */
+    private static final int MIN_TOKENS = 500;
 
     @Option(names = "--tokens", paramLabel = "N", defaultValue = "1000", converter = Converters.PositiveConverter.class,
-            description = "How many tokens the demo's message goes to (default: ${DEFAULT-VALUE}); " + BAD_POSITION
+            description = "How many tokens the demo's message goes to (default: ${DEFAULT-VALUE}); " + MIN_TOKENS
                     + " to 1000000.")
     long tokens;
 
     @Override
     public Integer call() {
-        if (tokens < BAD_POSITION || tokens > 1_000_000) {
-            throw CliException.badInput("--tokens " + tokens + ": must be from " + BAD_POSITION + " to 1000000.");
+        if (tokens < MIN_TOKENS || tokens > 1_000_000) {
+            throw CliException.badInput("--tokens " + tokens + ": must be from " + MIN_TOKENS + " to 1000000.");
         }
         return run(out(), (int) tokens) ? ExitCodes.OK : ExitCodes.REJECTED;
     }
@@ -78,7 +79,8 @@ final class DemoCommand extends Subcommand {
         for (int i = 1; i <= size; i++) {
             tokens.add(DeviceToken.fromHex(String.format(Locale.ROOT, "%064x", i)));
         }
-        DeviceToken bad = tokens.get(BAD_POSITION - 1);
+        // The rejected token is in the middle, so that the binary protocol has notifications after it to drop.
+        DeviceToken bad = tokens.get(size / 2 - 1);
         Message message = Message.builder().tokens(tokens).alert("Hello from the APNs SDK demo").badge(1).sound("default")
                 .build();
 
