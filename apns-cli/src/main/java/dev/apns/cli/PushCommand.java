@@ -65,6 +65,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
                 "4:Internal error."})
 final class PushCommand extends Subcommand {
     static final int DEFAULT_BATCH = 10_000;
+    /**
+     * HTTP/2: notifications queued or in flight at most. A few connection windows' worth keeps the connection full;
+     * more only makes the sender's queue, and what Ctrl-C must report, longer.
+     */
+    static final int MAX_PENDING = 8_192;
 
     @Spec
     CommandSpec spec;
@@ -289,6 +294,7 @@ final class PushCommand extends Subcommand {
                 if (http2) {
                     SenderOptions options = SenderOptions.builder()
                             .http2(headerOptions.defaults(topic))
+                            .maxPending(MAX_PENDING)
                             .reconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(5))
                             .build();
                     try (ApnsSender sender = session.sender(options)) {
