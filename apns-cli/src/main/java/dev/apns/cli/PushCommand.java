@@ -61,7 +61,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
                 "2:Some notifications were not sent: the connection or the credentials failed, or the push was "
                         + "interrupted (takes precedence over 1).",
                 "3:Bad input: a flag, an unreadable file, a malformed token or one of the wrong length (with its line "
-                        + "number), a wrong password, an unknown backend. Nothing was sent.",
+                        + "number), a wrong password, an unknown backend. Nothing was sent (from standard input: nothing after the bad line).",
                 "4:Internal error."})
 final class PushCommand extends Subcommand {
     static final int DEFAULT_BATCH = 10_000;
