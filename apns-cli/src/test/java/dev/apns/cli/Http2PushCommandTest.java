@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.apns.testkit.IssuedCertificate;
 import dev.apns.testkit.TestCertificates;
 import dev.apns.testkit.TestHttpProxy;
+import dev.apns.testkit.TestSocks5Proxy;
 import dev.apns.testkit.h2.AcceptedNotification;
 import dev.apns.testkit.h2.MockApnsHttp2Server;
 import dev.apns.testkit.h2.TestSigningKey;
@@ -287,6 +288,21 @@ class Http2PushCommandTest {
             assertThat(proxy.requests()).isNotEmpty().allSatisfy(request ->
                     assertThat(request.requestLine()).startsWith("CONNECT 127.0.0.1:" + server.address().port()));
             assertThat(run.out() + run.err()).doesNotContain("s3cret");
+        }
+    }
+
+    @Test
+    void throughASocks5ProxyWithThePasswordFromAFile() throws Exception {
+        Path password = Fixtures.write(directory, "proxy-password.txt", "pa55\n");
+        try (TestSocks5Proxy proxy = TestSocks5Proxy.start().requireUsernamePassword("pusher", "pa55")) {
+            proxy.routeToLoopback("127.0.0.1");
+            CliRunner.Run run = CliRunner.run(push("--proxy", "socks5://pusher@" + proxy.endpoint(),
+                    "--proxy-password-file", password.toString(), "--token", token(1), "--alert", "Hi", "--json"));
+
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(0);
+            TestSocks5Proxy.Request request = proxy.nextRequest(Duration.ofSeconds(5));
+            assertThat(request.username()).contains("pusher");
+            assertThat(request.targetPort()).isEqualTo(server.address().port());
         }
     }
 
