@@ -103,6 +103,8 @@ final class PushCommand extends Subcommand {
 
     /** Stops the push in progress (set while sending). */
     private volatile Runnable stopper;
+    /** Prints the summary as it stands (set while sending), for a shutdown hook whose command is stuck reading. */
+    private volatile Runnable reportNow;
     private final CountDownLatch reported = new CountDownLatch(1);
     private final AtomicBoolean reportStarted = new AtomicBoolean();
 
@@ -289,6 +291,8 @@ final class PushCommand extends Subcommand {
              ApnsSession session = ConnectionOptions.build(builder, certificate, connectionOptions.backend)) {
             how = gateway + (http2 ? " over HTTP/2" : " over the binary protocol") + " through the "
                     + session.backendName() + " backend";
+            String description = how;
+            reportNow = () -> report(summary, shown, description, (System.nanoTime() - started) / 1_000_000);
             Runtime.getRuntime().addShutdownHook(hook);
             try {
                 if (http2) {
@@ -332,11 +336,19 @@ final class PushCommand extends Subcommand {
         return summary.exitCode();
     }
 
-    /** The shutdown hook: stop, then wait a little for the command to print its summary. */
-    private void stopAndReport() {
+    /**
+     * The shutdown hook: stop, then wait a little for the command to print its summary; when it does not (it is
+     * blocked reading standard input), print the summary as it stands.
+     */
+    void stopAndReport() {
         stop();
         try {
-            reported.await(5, TimeUnit.SECONDS);
+            if (!reported.await(3, TimeUnit.SECONDS)) {
+                Runnable now = reportNow;
+                if (now != null) {
+                    now.run();
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

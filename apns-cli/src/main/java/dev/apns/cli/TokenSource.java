@@ -92,7 +92,8 @@ final class TokenSource implements Closeable {
     }
 
     /**
-     * Up to {@code max} more tokens; empty when all have been read.
+     * Up to {@code max} more tokens, fewer when the input has no more at hand (standard input fed slowly); empty
+     * when all have been read.
      *
      * @throws CliException exit code 3 for a line that is not a hex token, or a file that fails while read
      */
@@ -122,6 +123,9 @@ final class TokenSource implements Closeable {
                 throw CliException.badInput(describeFile() + " line " + lineNumber + ": " + wrongLength(token));
             }
             batch.add(token);
+            if (!moreAtHand()) {
+                break; // a slow producer on standard input: send what came instead of waiting for a whole batch
+            }
         }
         return batch;
     }
@@ -146,6 +150,15 @@ final class TokenSource implements Closeable {
     /** The file as reports name it. */
     String describeFile() {
         return "--tokens-file " + (STDIN.equals(fileName) ? "- (standard input)" : fileName);
+    }
+
+    /** Whether more input can be read without waiting. */
+    private boolean moreAtHand() {
+        try {
+            return reader.ready();
+        } catch (IOException e) {
+            return true; // the next read reports it
+        }
     }
 
     private String readLine() {

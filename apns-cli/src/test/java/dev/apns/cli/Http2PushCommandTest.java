@@ -277,6 +277,34 @@ class Http2PushCommandTest {
     }
 
     @Test
+    void theShutdownHookPrintsTheSummaryWhileTheCommandWaitsForStandardInput() throws Exception {
+        java.io.PipedOutputStream feed = new java.io.PipedOutputStream();
+        java.io.PipedInputStream stdin = new java.io.PipedInputStream(feed);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Io io = Io.of(stdin, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Map.of());
+        picocli.CommandLine commandLine = Apns.commandLine(io);
+        PushCommand command = commandLine.getSubcommands().get("push").getCommand();
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            executor.submit(() -> commandLine.execute(push("--tokens-file", "-", "--alert", "Hi", "--json")));
+            feed.write((token(1) + "\n" + token(2) + "\n").getBytes(StandardCharsets.US_ASCII));
+            feed.flush();
+            assertThat(server.awaitAccepted(2, Duration.ofSeconds(10))).isTrue();
+            Thread.sleep(200); // the answers reach the client
+
+            command.stopAndReport(); // what Ctrl-C runs, while the command still waits for input
+
+            JsonNode summary = JSON.readTree(out.toString(StandardCharsets.UTF_8));
+            assertThat(summary.get("interrupted").asBoolean()).isTrue();
+            assertThat(summary.get("accepted").asLong()).isEqualTo(2);
+        } finally {
+            feed.close();
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
     void throughAnHttpProxyWithThePasswordFromTheEnvironment() throws Exception {
         try (TestHttpProxy proxy = TestHttpProxy.start().requireBasicAuth("pusher", "s3cret")) {
             proxy.routeToLoopback("127.0.0.1");
