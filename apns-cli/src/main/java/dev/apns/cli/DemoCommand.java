@@ -50,6 +50,7 @@ import java.util.Locale;
         exitCodeList = {
                 "0:Every step behaved: each notification ended accepted, rejected with a reason, or retried.",
                 "1:Some step did not behave; the figures printed say which.",
+                "3:Bad input: --tokens outside 500 to 1000000.",
                 "4:Internal error."})
 final class DemoCommand extends Subcommand {
     /** The fewest tokens the demo takes. */
