@@ -33,9 +33,10 @@ import java.util.concurrent.Callable;
 @Command(name = "apns",
         mixinStandardHelpOptions = true,
         versionProvider = Apns.Version.class,
-        description = {"A command line for the Apple Push Notification service's binary provider protocol: push to "
-                + "devices, read the feedback service, encode notifications, inspect certificates, and run a mock "
-                + "APNs server for tests.", ""},
+        description = {"A command line for the Apple Push Notification service: push to devices over HTTP/2 (Apple's "
+                + "provider API, token or certificate authentication) or the old binary protocol, read the binary "
+                + "feedback service, encode binary notifications, inspect certificates, and run a mock APNs server "
+                + "for tests.", ""},
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {PushCommand.class, FeedbackCommand.class, BuildCommand.class, CertCommand.class,
                 MockCommand.class, DemoCommand.class},
@@ -46,7 +47,8 @@ import java.util.concurrent.Callable;
         exitCodeList = {
                 "0:Success: every notification accepted, the certificate usable, the demo behaved.",
                 "1:Some tokens were rejected (push); the certificate is unusable (cert); the demo misbehaved.",
-                "2:Some notifications are unsent or the feedback was not read: a connection or certificate failure.",
+                "2:Some notifications were not sent or the feedback was not read: a connection or certificate failure, "
+                        + "or an interrupted push.",
                 "3:Bad input: a flag, an unreadable or malformed file, a malformed token, a wrong password, an unknown "
                         + "backend.",
                 "4:Internal error (run with --verbose for the stack trace)."})

@@ -200,6 +200,35 @@ final class Converters {
         }
     }
 
+    /** An {@code apns-push-type}: one Apple documents ({@code alert}, {@code voip}, ...) or a newer one, kept raw. */
+    static final class PushTypeConverter implements ITypeConverter<dev.apns.PushType> {
+        @Override
+        public dev.apns.PushType convert(String text) {
+            try {
+                return dev.apns.PushType.of(text.strip());
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage() + " Apple's types: alert, background, location, voip, "
+                        + "complication, fileprovider, mdm, liveactivity, pushtotalk, widgets, controls.");
+            }
+        }
+    }
+
+    /** An {@code apns-id}: a UUID in its canonical 8-4-4-4-12 form, any case; kept in lower case. */
+    static final class UuidConverter implements ITypeConverter<java.util.UUID> {
+        private static final Pattern CANONICAL = Pattern.compile(
+                "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+        @Override
+        public java.util.UUID convert(String text) {
+            String trimmed = text.strip();
+            if (!CANONICAL.matcher(trimmed).matches()) {
+                throw new TypeConversionException("'" + text + "' is not a UUID such as "
+                        + "123e4567-e89b-12d3-a456-4266554400a0 (32 hex digits in groups of 8-4-4-4-12).");
+            }
+            return java.util.UUID.fromString(trimmed);
+        }
+    }
+
     /** A token the mock rejects, with the status it answers. */
     record TokenRejection(DeviceToken token, Status status) {
     }
@@ -237,6 +266,15 @@ final class Converters {
             throw notADuration(text);
         }
         return duration;
+    }
+
+    /** A duration as the flags write it: {@code 200ms}, {@code 5s}, {@code 2m}. */
+    static String format(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis % 60_000 == 0 && millis > 0) {
+            return millis / 60_000 + "m";
+        }
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
     }
 
     private static TypeConversionException notADuration(String text) {

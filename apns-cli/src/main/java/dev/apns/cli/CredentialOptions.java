@@ -27,7 +27,8 @@ final class CredentialOptions {
 
     @Option(names = "--key", paramLabel = "FILE",
             description = "The private key as PEM (PKCS#8, PKCS#1 or SEC1; encrypted or not) when it is not in the "
-                    + "--cert file.")
+                    + "--cert file. For 'push' with --key-id and --team-id: the .p8 signing key of token "
+                    + "authentication.")
     Path key;
 
     @Option(names = "--p12", paramLabel = "FILE",

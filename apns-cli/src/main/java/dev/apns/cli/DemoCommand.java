@@ -27,11 +27,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code apns demo}: the SDK's main job on an embedded default. Starts the testkit's mock APNs (gateway and
- * feedback over real TLS on 127.0.0.1, with a certificate authority made at run time), then, through every
- * backend on the class path, sends a batch in which one token is rejected, shows the automatic resend of
- * what the server dropped, sends the same batch with automatic resend off and then its retry message, and
- * reads the feedback service. No Apple account is needed.
+ * {@code apns demo}: the SDK's main job on an embedded default. First HTTP/2 ({@link Http2Demo}); then the
+ * binary protocol: starts the testkit's mock APNs (gateway and feedback over real TLS on 127.0.0.1, with a
+ * certificate authority made at run time), then, through every backend on the class path, sends a batch in which
+ * one token is rejected, shows the automatic resend of what the server dropped, sends the same batch with
+ * automatic resend off and then its retry message, and reads the feedback service. No Apple account is needed.
  */
 @Command(name = "demo",
         mixinStandardHelpOptions = true,
@@ -39,26 +39,32 @@ import java.util.Locale;
         sortOptions = false,
         abbreviateSynopsis = true,
         usageHelpAutoWidth = true,
-        description = {"Show the SDK at work without an Apple account: start a mock APNs server in this process, send "
-                + "a batch with one rejected token through every backend on the class path (with automatic resend, "
-                + "then without it and with the retry message), read the feedback service, and print what happened."},
+        description = {"Show the SDK at work without an Apple account, through every backend on the class path. "
+                + "HTTP/2 first: an in-process mock of Apple's provider API with token authentication; one sender "
+                + "streams the tokens, one of which is unregistered (410 with its timestamp); the first request gets "
+                + "503 and is retried; halfway the server sends GOAWAY and the sender goes on over a new connection.",
+                "",
+                "Then the binary protocol: a batch with one rejected token (with automatic resend, then without it "
+                        + "and with the retry message), and the feedback service."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:Every step behaved: each notification ended accepted, rejected with a reason, or retried.",
                 "1:Some step did not behave; the figures printed say which.",
+                "3:Bad input: --tokens outside 500 to 1000000.",
                 "4:Internal error."})
 final class DemoCommand extends Subcommand {
-    private static final int BAD_POSITION = 500;
+    /** The fewest tokens the demo takes. */
+    private static final int MIN_TOKENS = 500;
 
     @Option(names = "--tokens", paramLabel = "N", defaultValue = "1000", converter = Converters.PositiveConverter.class,
-            description = "How many tokens the demo's message goes to (default: ${DEFAULT-VALUE}); " + BAD_POSITION
+            description = "How many tokens the demo's message goes to (default: ${DEFAULT-VALUE}); " + MIN_TOKENS
                     + " to 1000000.")
     long tokens;
 
     @Override
     public Integer call() {
-        if (tokens < BAD_POSITION || tokens > 1_000_000) {
-            throw CliException.badInput("--tokens " + tokens + ": must be from " + BAD_POSITION + " to 1000000.");
+        if (tokens < MIN_TOKENS || tokens > 1_000_000) {
+            throw CliException.badInput("--tokens " + tokens + ": must be from " + MIN_TOKENS + " to 1000000.");
         }
         return run(out(), (int) tokens) ? ExitCodes.OK : ExitCodes.REJECTED;
     }
@@ -74,18 +80,19 @@ final class DemoCommand extends Subcommand {
         for (int i = 1; i <= size; i++) {
             tokens.add(DeviceToken.fromHex(String.format(Locale.ROOT, "%064x", i)));
         }
-        DeviceToken bad = tokens.get(BAD_POSITION - 1);
+        // The rejected token is in the middle, so that the binary protocol has notifications after it to drop.
+        DeviceToken bad = tokens.get(size / 2 - 1);
         Message message = Message.builder().tokens(tokens).alert("Hello from the APNs SDK demo").badge(1).sound("default")
                 .build();
 
-        boolean ok = true;
+        List<String> backends = Backends.availableNames();
+        boolean ok = !backends.isEmpty();
+        ok &= Http2Demo.run(out, tokens, bad, backends);
+
         try (MockApnsServer server = MockApnsServer.builder(pki).recordAccepted(false).start()) {
-            out.printf("Mock APNs gateway at %s, feedback at %s (TLS, client certificates checked)%n", server.gateway(),
-                    server.feedback());
+            out.printf("Binary protocol: mock APNs gateway at %s, feedback at %s (TLS, client certificates checked)%n%n",
+                    server.gateway(), server.feedback());
             server.rejectToken(bad, Status.of(8));
-            List<String> backends = Backends.availableNames();
-            out.printf("Backends on the class path: %s%n%n", backends);
-            ok &= !backends.isEmpty();
 
             for (String backend : backends) {
                 // A sentinel confirms each batch exactly, however slow this machine is; the default quiet period
@@ -102,7 +109,7 @@ final class DemoCommand extends Subcommand {
                     long start = System.nanoTime();
                     Result result = session.send(message);
                     long millis = (System.nanoTime() - start) / 1_000_000;
-                    out.printf(Locale.ROOT, "[%s] sent %,d notifications in %d ms (confirmed by a sentinel "
+                    out.printf(Locale.ROOT, "[%s] binary: sent %,d notifications in %d ms (confirmed by a sentinel "
                             + "notification the server must reject)%n", backend, size, millis);
                     out.printf(Locale.ROOT, "[%s]   accepted %,d, rejected %d, resent automatically %,d, left to retry "
                                     + "%,d%n", backend, result.accepted().size(), result.rejections().size(),
@@ -120,7 +127,7 @@ final class DemoCommand extends Subcommand {
 
                 try (ApnsSession session = builder.automaticResend(false).build()) {
                     Result first = session.send(message);
-                    out.printf(Locale.ROOT, "[%s] with automatic resend off: accepted %,d, rejected %d, handed back "
+                    out.printf(Locale.ROOT, "[%s] binary, with automatic resend off: accepted %,d, rejected %d, handed back "
                                     + "%,d%n", backend, first.accepted().size(), first.rejections().size(),
                             first.retry().map(m -> m.tokens().size()).orElse(0));
                     Result second = first.retry().map(session::send).orElse(null);
@@ -150,7 +157,8 @@ final class DemoCommand extends Subcommand {
                 ok &= count == 2 && feedback.failure().isEmpty();
             }
         }
-        out.println(ok ? "Demo finished: every notification ended accepted, rejected with a reason, or retried."
+        out.println(ok ? "Demo finished: over HTTP/2 and the binary protocol, every notification ended accepted, "
+                + "rejected with a reason, or retried."
                 : "Demo FAILED: see the figures above.");
         out.flush();
         return ok;

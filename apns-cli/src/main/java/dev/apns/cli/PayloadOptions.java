@@ -57,13 +57,14 @@ final class PayloadOptions {
             description = "The whole payload as a JSON file, sent byte for byte; instead of the flags above.")
     Path payloadFile;
 
-    @Option(names = "--expiry", paramLabel = "TIME", converter = Converters.ExpiryConverter.class,
-            description = "When APNs may stop trying: an ISO-8601 instant (2026-01-02T03:04:05Z) or seconds since "
-                    + "the epoch; 0 means deliver once, do not store.")
+    @Option(names = {"--expiration", "--expiry"}, paramLabel = "TIME", converter = Converters.ExpiryConverter.class,
+            description = "When APNs may stop trying (apns-expiration): an ISO-8601 instant (2026-01-02T03:04:05Z) or "
+                    + "seconds since the epoch; 0 means deliver once, do not store.")
     Instant expiry;
 
     @Option(names = "--priority", paramLabel = "N", converter = Converters.ByteConverter.class,
-            description = "The priority byte: 10 (send now) or 5 (when power allows); 0 to 255.")
+            description = "The priority (apns-priority): 10 (send now), 5 (when power allows) or 1 (lowest); the "
+                    + "binary protocol takes any byte, 0 to 255.")
     Integer priority;
 
     /**

@@ -30,18 +30,18 @@ class MockCommandTest {
     Path directory;
 
     @Test
-    void printsTheEndpointsAndCredentialsThenStopsWhenInputEnds() {
-        CliRunner.Run run = CliRunner.run("mock");
+    void binaryPrintsTheEndpointsAndCredentialsThenStopsWhenInputEnds() {
+        CliRunner.Run run = CliRunner.run("mock", "--protocol", "binary");
 
         assertThat(run.exitCode()).isEqualTo(0);
         assertThat(run.out()).startsWith("gateway=127.0.0.1:").contains("\nfeedback=127.0.0.1:",
                 "\nauthority-pem:\n-----BEGIN CERTIFICATE-----\n", "\nclient-pem:\n-----BEGIN CERTIFICATE-----\n",
                 "-----BEGIN PRIVATE KEY-----\n").endsWith("\nready\n");
-        assertThat(run.err()).contains("Mock APNs is running").contains("Mock APNs stopped: accepted 0 notifications");
+        assertThat(run.err()).contains("Mock APNs (binary protocol) is running").contains("Mock APNs stopped: accepted 0 notifications");
     }
 
     @Test
-    void servesPushAndFeedbackWithTheFaultsFromFlagsUntilInputEnds() throws Exception {
+    void binaryServesPushAndFeedbackWithTheFaultsFromFlagsUntilInputEnds() throws Exception {
         PipedOutputStream feed = new PipedOutputStream();
         PipedInputStream stdin = new PipedInputStream(feed);
         ReadyWatcher out = new ReadyWatcher();
@@ -50,7 +50,7 @@ class MockCommandTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try {
-            Future<Integer> mock = executor.submit(() -> Apns.commandLine(io).execute("mock", "--write-credentials",
+            Future<Integer> mock = executor.submit(() -> Apns.commandLine(io).execute("mock", "--protocol", "binary", "--write-credentials",
                     directory.resolve("creds").toString(), "--reject-token", token(2) + ":8",
                     "--feedback", token(9) + "@1767323045"));
             assertThat(out.ready.await(20, TimeUnit.SECONDS)).as("the mock printed 'ready'").isTrue();
@@ -61,15 +61,16 @@ class MockCommandTest {
             String[] credentials = {"--ca", lines.get("ca-file"), "--cert", lines.get("client-cert-file"), "--key",
                     lines.get("client-key-file")};
 
-            CliRunner.Run push = CliRunner.run(Fixtures.args(java.util.List.of("push", "--gateway", lines.get("gateway"),
+            CliRunner.Run push = CliRunner.run(Fixtures.args(java.util.List.of("push", "--protocol", "binary", "--gateway",
+                    lines.get("gateway"),
                     "--confirmation", "sentinel:5s", "--token", token(1), "--token", token(2), "--alert", "Hi", "--json"),
                     credentials));
             CliRunner.Run feedback = CliRunner.run(Fixtures.args(java.util.List.of("feedback", "--feedback",
                     lines.get("feedback")), credentials));
 
             assertThat(push.exitCode()).isEqualTo(1);
-            assertThat(push.out()).isEqualTo("{\"sent\":2,\"accepted\":1,\"rejected\":[{\"token\":\"" + token(2)
-                    + "\",\"status\":8,\"reason\":\"Invalid token (8)\"}],\"unsent\":[],\"errors\":[]}\n");
+            assertThat(push.out()).startsWith("{\"protocol\":\"binary\",\"tokens\":2,\"accepted\":1,\"rejected\":1,"
+                    + "\"notSent\":0,\"rejections\":[{\"token\":\"" + token(2) + "\",\"status\":8,");
             assertThat(feedback.out()).isEqualTo(token(9) + " 2026-01-02T03:04:05Z\n");
 
             feed.close();
@@ -82,7 +83,7 @@ class MockCommandTest {
 
     @Test
     void badFaultFlagsExitThree() {
-        CliRunner.Run run = CliRunner.run("mock", "--reject-nth", "0:8");
+        CliRunner.Run run = CliRunner.run("mock", "--protocol", "binary", "--reject-nth", "0:8");
 
         assertThat(run.exitCode()).isEqualTo(3);
         assertThat(run.errLines()).containsExactly("apns: Invalid value for option '--reject-nth' (K[:STATUS]): "
@@ -90,7 +91,7 @@ class MockCommandTest {
     }
 
     /** Collects what the mock prints and opens a latch at its 'ready' line. */
-    private static final class ReadyWatcher extends OutputStream {
+    static final class ReadyWatcher extends OutputStream {
         private final StringBuffer text = new StringBuffer();
         final CountDownLatch ready = new CountDownLatch(1);
 
@@ -100,6 +101,10 @@ class MockCommandTest {
             if (text.length() >= 6 && text.toString().endsWith("ready\n")) {
                 ready.countDown();
             }
+        }
+
+        String text() {
+            return text.toString();
         }
 
         Map<String, String> keyValues() {
