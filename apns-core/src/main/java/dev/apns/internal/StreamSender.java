@@ -280,8 +280,11 @@ final class StreamSender implements ApnsSender {
         left.sort(Comparator.comparingLong(entry -> entry.sequence));
         List<Notification> unsentNotifications = new ArrayList<>(left.size());
         for (StreamEntry entry : left) {
-            if (finishUnsent(entry, new NotDeliveredException("The sender was shut down before this notification was "
-                    + "confirmed; it may or may not have been delivered.", null, null))) {
+            String why = entry.fateUnknown
+                    ? "The sender was shut down before this notification was answered; it was written, so it may or "
+                    + "may not have been delivered."
+                    : "The sender was shut down before this notification was written.";
+            if (finishUnsent(entry, new NotDeliveredException(why, null, null))) {
                 unsentNotifications.add(entry.notification);
             }
         }
