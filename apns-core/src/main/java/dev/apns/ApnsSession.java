@@ -48,6 +48,9 @@ public final class ApnsSession implements AutoCloseable {
      * {@link Result#retry()}.
      *
      * @throws IllegalStateException when the session is closed
+     * @throws InvalidNotificationException (binary protocol) when the payload or a token is longer than the
+     *     binary frame's 16-bit length field carries (65,535 bytes); nothing is sent then
+     * @throws CredentialsException when the credentials' certificate has expired; nothing is sent then
      */
     public Result send(Message message) {
         return engine.sendDefault(message);

@@ -2,6 +2,7 @@ package dev.apns.internal;
 
 import dev.apns.Confirmation;
 import dev.apns.DeliveryError;
+import dev.apns.InvalidNotificationException;
 import dev.apns.NotDeliveredException;
 import dev.apns.Notification;
 import dev.apns.SenderOptions;
@@ -120,11 +121,15 @@ final class StreamWorker implements SenderWorker, Runnable {
     public void run() {
         try {
             while (!sender.isStopped()) {
-                step();
+                try {
+                    step();
+                } catch (RuntimeException e) {
+                    recover(e);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException | Error e) {
+        } catch (Error e) {
             LOG.error("Sender thread {} failed; its notifications are handed back as unsent.", thread.getName(), e);
             for (StreamEntry entry : window) {
                 sender.finishUnsent(entry, e);
@@ -141,6 +146,30 @@ final class StreamWorker implements SenderWorker, Runnable {
             window.clear();
             inFlight = 0;
         }
+    }
+
+    /**
+     * A defect met while sending (nothing the network or the input should cause, as bad notifications are
+     * refused at submit and written one by one): the connection and what it carried are given up, the
+     * notifications of its window end UNSENT with the defect as the cause, and the worker goes on with a new
+     * connection after a backoff, so that one bad thing never stops the sender.
+     */
+    private void recover(RuntimeException defect) throws InterruptedException {
+        LOG.error("Sender thread {} met an unexpected failure; the {} notification(s) on its connection are handed "
+                + "back as unsent and it reconnects.", thread.getName(), window.size(), defect);
+        GatewayConnection c = connection;
+        connection = null;
+        if (c != null) {
+            c.close();
+        }
+        for (StreamEntry entry : window) {
+            sender.finishUnsent(entry, defect);
+        }
+        window.clear();
+        batch.clear();
+        inFlight = 0;
+        sentinelIdentifier = -1;
+        backOff();
     }
 
     private void step() throws InterruptedException {
@@ -255,15 +284,24 @@ final class StreamWorker implements SenderWorker, Runnable {
     private void write(GatewayConnection c, List<StreamEntry> entries) {
         buffer.clear();
         long now = System.nanoTime();
-        for (StreamEntry entry : entries) {
+        int written = 0;
+        for (int index = 0; index < entries.size(); index++) {
+            StreamEntry entry = entries.get(index);
             Notification n = entry.notification;
+            try {
+                BinaryFrameCheck.check(n);
+            } catch (InvalidNotificationException unwritable) {
+                // Refused at submit by the sender's check; kept here so that no path can write half a frame.
+                sender.finishUnsent(entry, unwritable);
+                continue;
+            }
             long expiry = n.expiry().map(java.time.Instant::getEpochSecond).orElse(NotificationEncoder.NO_EXPIRY);
             int priority = n.priority().orElse(NotificationEncoder.NO_PRIORITY);
             int size = NotificationEncoder.frameSize(n.token().length(), n.payload().size(),
                     expiry != NotificationEncoder.NO_EXPIRY, priority != NotificationEncoder.NO_PRIORITY);
             if (buffer.remaining() < size && !flush(c)) {
                 // The connection failed; the entries not yet in the window go back to the queue.
-                sender.requeueFront(entries.subList(entries.indexOf(entry), entries.size()), false);
+                sender.requeueFront(entries.subList(index, entries.size()), false);
                 return;
             }
             if (buffer.capacity() < size) {
@@ -277,9 +315,10 @@ final class StreamWorker implements SenderWorker, Runnable {
             NotificationEncoder.writeFrame(buffer, entry.identifier, n.token(), n.payload(), expiry, priority);
             window.addLast(entry);
             sinceSentinel++;
+            written++;
         }
         inFlight = window.size();
-        sender.written.add(entries.size());
+        sender.written.add(written);
         flush(c);
     }
 

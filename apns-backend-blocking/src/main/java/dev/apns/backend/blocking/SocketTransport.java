@@ -6,6 +6,7 @@ import dev.apns.Proxy;
 import dev.apns.ProxyException;
 import dev.apns.Trust;
 import dev.apns.spi.Certificate;
+import dev.apns.spi.ConnectFailure;
 import dev.apns.spi.ConnectRequest;
 import dev.apns.spi.Connection;
 
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -36,7 +38,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
@@ -358,16 +359,21 @@ public final class SocketTransport implements AutoCloseable {
     private static void connectTcp(Socket plain, Endpoint endpoint, Duration timeout) throws IOException {
         InetSocketAddress address = new InetSocketAddress(endpoint.host(), endpoint.port());
         if (address.isUnresolved()) {
-            throw new UnknownHostException("Could not connect to " + endpoint + ": the host name "
-                    + endpoint.host() + " does not resolve.");
+            throw new ConnectFailure(ConnectFailure.Kind.UNREACHABLE, "Could not connect to " + endpoint
+                    + ": the host name " + endpoint.host() + " does not resolve.",
+                    new UnknownHostException(endpoint.host()));
         }
         try {
             plain.connect(address, millis(timeout));
         } catch (SocketTimeoutException e) {
-            throw withCause(new SocketTimeoutException("TCP connect to " + endpoint + " did not finish within "
-                    + describe(timeout) + "."), e);
+            throw new ConnectFailure(ConnectFailure.Kind.TIMED_OUT, "TCP connect to " + endpoint
+                    + " did not finish within " + describe(timeout) + ".", e);
         } catch (ConnectException e) {
-            throw withCause(new ConnectException("Could not connect to " + endpoint + ": " + e.getMessage() + "."), e);
+            throw new ConnectFailure(ConnectFailure.Kind.REFUSED_CONNECTION, "Could not connect to " + endpoint + ": "
+                    + e.getMessage() + ".", e);
+        } catch (NoRouteToHostException e) {
+            throw new ConnectFailure(ConnectFailure.Kind.UNREACHABLE, "Could not connect to " + endpoint + ": "
+                    + e.getMessage() + ".", e);
         } catch (IOException e) {
             throw new IOException("Could not connect to " + endpoint + ": " + e.getMessage() + ".", e);
         }
@@ -394,29 +400,19 @@ public final class SocketTransport implements AutoCloseable {
             tls.startHandshake();
         } catch (SocketTimeoutException e) {
             throw handshakeTimeout(endpoint, timeout, e);
-        } catch (SSLHandshakeException e) {
-            if (expired.get()) {
-                throw handshakeTimeout(endpoint, timeout, e);
-            }
-            throw withCause(new SSLHandshakeException("TLS handshake with " + endpoint + " failed: " + e.getMessage()), e);
-        } catch (SSLException e) {
-            if (expired.get()) {
-                throw handshakeTimeout(endpoint, timeout, e);
-            }
-            throw new SSLException("TLS handshake with " + endpoint + " failed: " + e.getMessage(), e);
         } catch (IOException e) {
             if (expired.get()) {
                 throw handshakeTimeout(endpoint, timeout, e);
             }
-            throw new SSLException("TLS handshake with " + endpoint + " failed: " + e, e);
+            throw HandshakeFailures.classify(endpoint, e);
         } finally {
             deadline.cancel(false);
         }
     }
 
-    private static SocketTimeoutException handshakeTimeout(Endpoint endpoint, Duration timeout, Exception cause) {
-        return withCause(new SocketTimeoutException("TLS handshake with " + endpoint + " did not finish within "
-                + describe(timeout) + "."), cause);
+    private static ConnectFailure handshakeTimeout(Endpoint endpoint, Duration timeout, Exception cause) {
+        return new ConnectFailure(ConnectFailure.Kind.TIMED_OUT, "TLS handshake with " + endpoint
+                + " did not finish within " + describe(timeout) + ".", cause);
     }
 
     private static void closeAfterFailedConnect(Socket plain, SSLSocket tls, Endpoint endpoint, Exception failure) {

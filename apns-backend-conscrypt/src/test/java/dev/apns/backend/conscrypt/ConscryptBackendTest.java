@@ -10,6 +10,7 @@ import dev.apns.Trust;
 import dev.apns.backend.blocking.BlockingBackend;
 import dev.apns.spi.Backend;
 import dev.apns.spi.CloseReason;
+import dev.apns.spi.ConnectFailure;
 import dev.apns.spi.ConnectRequest;
 import dev.apns.spi.Connection;
 import dev.apns.spi.Feature;
@@ -61,7 +62,7 @@ class ConscryptBackendTest {
     void refusingAServerSignedByAnAuthorityItDoesNotTrustIsAnSslHandshakeException() {
         try (MockApnsServer stranger = MockApnsServer.builder(TestCertificates.create()).start()) {
             assertThatThrownBy(() -> backend.connect(request(stranger.gateway()), new RecordingListener()))
-                    .isInstanceOf(SSLHandshakeException.class)
+                    .isInstanceOf(ConnectFailure.class).hasCauseInstanceOf(SSLHandshakeException.class)
                     .hasMessageStartingWith("TLS handshake with " + stranger.gateway() + " failed:");
         }
     }

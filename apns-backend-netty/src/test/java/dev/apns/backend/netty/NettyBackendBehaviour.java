@@ -8,6 +8,7 @@ import dev.apns.Credentials;
 import dev.apns.Endpoint;
 import dev.apns.Trust;
 import dev.apns.spi.CloseReason;
+import dev.apns.spi.ConnectFailure;
 import dev.apns.spi.ConnectRequest;
 import dev.apns.spi.Connection;
 import dev.apns.testkit.RecordingListener;
@@ -176,7 +177,7 @@ abstract class NettyBackendBehaviour {
                 (socket, s) -> s.awaitClose());
 
         assertThatThrownBy(() -> backend.connect(request(server.endpoint()), listener()))
-                .isInstanceOf(SSLHandshakeException.class)
+                .isInstanceOf(ConnectFailure.class).hasCauseInstanceOf(SSLHandshakeException.class)
                 .hasMessageStartingWith("TLS handshake with " + server.endpoint() + " failed:");
         // The server fails too: with the client's alert, or with a broken pipe when the client hung up first.
         assertThat(server.nextFailure(GENEROUS)).isInstanceOf(java.io.IOException.class);
@@ -188,7 +189,7 @@ abstract class NettyBackendBehaviour {
         TlsTestServer server = tlsServer(otherHost, (socket, s) -> s.awaitClose());
 
         assertThatThrownBy(() -> backend.connect(request(server.endpoint()), listener()))
-                .isInstanceOf(SSLHandshakeException.class)
+                .isInstanceOf(ConnectFailure.class).hasCauseInstanceOf(SSLHandshakeException.class)
                 .hasMessageStartingWith("TLS handshake with " + server.endpoint() + " failed:")
                 .hasStackTraceContaining("127.0.0.1");
     }
@@ -394,7 +395,7 @@ abstract class NettyBackendBehaviour {
         }
 
         assertThatThrownBy(() -> backend.connect(request(closedPort), listener()))
-                .isInstanceOf(ConnectException.class)
+                .isInstanceOf(ConnectFailure.class).hasCauseInstanceOf(ConnectException.class)
                 .hasMessageStartingWith("Could not connect to " + closedPort + ": ")
                 .hasMessageContaining("refused");
     }
