@@ -96,6 +96,7 @@ public final class CredentialsParser {
      */
     public static Credentials fromPkcs12(byte[] pkcs12, char[] password, String source) {
         char[] storePassword = password == null ? new char[0] : password;
+        requireShallow(pkcs12, "The PKCS#12 store in " + source);
         KeyStore store;
         try {
             store = KeyStore.getInstance("PKCS12");
@@ -180,6 +181,19 @@ public final class CredentialsParser {
         return blocks;
     }
 
+    /**
+     * Refuses DER that nests deeper than {@link DerNesting#MAX_DEPTH} before a JDK parser sees it.
+     *
+     * @param what the thing, capitalised, for example "The certificate in cert.pem (PEM block 1)"
+     * @throws CredentialsException {@code MALFORMED}
+     */
+    static void requireShallow(byte[] der, String what) {
+        String problem = DerNesting.tooDeep(der);
+        if (problem != null) {
+            throw new CredentialsException(Problem.MALFORMED, what + " cannot be read: " + problem + ".");
+        }
+    }
+
     private static List<X509Certificate> certificates(List<PemBlock> blocks, String source) {
         List<X509Certificate> certificates = new ArrayList<>();
         CertificateFactory factory;
@@ -192,6 +206,7 @@ public final class CredentialsParser {
             if (!block.isCertificate()) {
                 continue;
             }
+            requireShallow(block.bytes(), "The certificate in " + source + " (PEM block " + block.number() + ")");
             try {
                 certificates.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(block.bytes())));
             } catch (CertificateException e) {

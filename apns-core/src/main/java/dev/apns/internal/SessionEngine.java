@@ -33,6 +33,7 @@ import java.util.Set;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 
 /**
@@ -48,6 +49,8 @@ public final class SessionEngine {
     private final Map<Credentials, Certificate> certificates = new ConcurrentHashMap<>();
     private final ConnectionPool pool = new ConnectionPool();
     private final Set<StreamSender> senders = ConcurrentHashMap.newKeySet();
+    /** The binary senders' threads: {@link #close()} waits for them, so none outlives the session. */
+    private final Set<Thread> senderThreads = ConcurrentHashMap.newKeySet();
     private static final List<String> H2_ALPN = List.of("h2");
     private final ProviderTokens providerTokens = new ProviderTokens();
     private final Map<SigningKey, Http2Target.ProviderTokenSource> tokenSources = new ConcurrentHashMap<>();
@@ -263,7 +266,39 @@ public final class SessionEngine {
         }
         pool.close();
         if (ownsBackend) {
-            backend.close();
+            backend.close(); // also ends connects still under way, so their threads can end
+        }
+        awaitSenderThreads(System.nanoTime() + SENDER_THREAD_WAIT.toNanos());
+    }
+
+    /** How long {@link #close()} waits for sender threads that are still ending (a connect under way). */
+    private static final Duration SENDER_THREAD_WAIT = Duration.ofSeconds(2);
+
+    /** Registers a binary sender's thread, which {@link #close()} waits for. */
+    void track(Thread thread) {
+        senderThreads.add(thread);
+    }
+
+    /** A binary sender's thread has ended. */
+    void untrack(Thread thread) {
+        senderThreads.remove(thread);
+    }
+
+    private void awaitSenderThreads(long deadline) {
+        for (Thread thread : List.copyOf(senderThreads)) {
+            long left = deadline - System.nanoTime();
+            try {
+                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (thread.isAlive()) {
+                LOG.warn("Sender thread {} is still connecting after the session closed; it ends when the backend's "
+                        + "connect times out (a backend the session does not own is not closed by it).", thread.getName());
+            } else {
+                senderThreads.remove(thread);
+            }
         }
     }
 

@@ -45,6 +45,8 @@ final class StreamWorker implements SenderWorker, Runnable {
      * full speed is not idleness, and each sentinel costs a reconnect.
      */
     static final long SENTINEL_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** How long {@link #stop()} waits for a thread that is connecting (and holds nothing) to end. */
+    private static final long CONNECTING_JOIN_MILLIS = 50;
     private static final byte[] SENTINEL_PAYLOAD = "{}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final StreamSender sender;
@@ -58,6 +60,8 @@ final class StreamWorker implements SenderWorker, Runnable {
     private final int sentinelSpacing;
 
     private volatile GatewayConnection connection;
+    /** True while the thread waits for the backend's connect (and holds no notification). */
+    private volatile boolean connecting;
     private volatile int inFlight;
     private ByteBuffer buffer = ByteBuffer.allocate(CHUNK_BYTES);
     private long sentinelIdentifier = -1;
@@ -83,6 +87,7 @@ final class StreamWorker implements SenderWorker, Runnable {
 
     @Override
     public void start() {
+        sender.session.track(thread);
         thread.start();
     }
 
@@ -97,7 +102,13 @@ final class StreamWorker implements SenderWorker, Runnable {
         return c != null && c.isUsable();
     }
 
-    /** After the sender stopped: closes the connection, waits for the thread, returns what it still held. */
+    /**
+     * After the sender stopped: closes the connection, waits for the thread, returns what it still held. A
+     * thread that is waiting for a connect holds nothing, so it is not waited for (a stalled handshake would
+     * hold {@code shutdown(deadline)} for the whole connect timeout): it is interrupted, which ends the wait on
+     * backends whose connect is interruptible, and otherwise ends when the connect does (the session's close
+     * closes the backend it owns, which ends the connect, and waits for the thread).
+     */
     @Override
     public List<StreamEntry> stop() {
         GatewayConnection c = connection;
@@ -105,6 +116,20 @@ final class StreamWorker implements SenderWorker, Runnable {
             c.close();
         }
         sender.wake();
+        if (connecting) {
+            thread.interrupt();
+            try {
+                thread.join(CONNECTING_JOIN_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (thread.isAlive()) {
+                LOG.debug("Sender thread {} is still connecting; it holds no notification and ends with the connect.",
+                        thread.getName());
+                return List.of();
+            }
+            return leftovers;
+        }
         try {
             thread.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {
@@ -145,6 +170,7 @@ final class StreamWorker implements SenderWorker, Runnable {
             leftovers.addAll(batch);
             window.clear();
             inFlight = 0;
+            sender.session.untrack(thread);
         }
     }
 
@@ -235,8 +261,13 @@ final class StreamWorker implements SenderWorker, Runnable {
     }
 
     private void connect() throws InterruptedException {
+        connecting = true;
         try {
             GatewayConnection opened = sender.session.openStreamConnection(key);
+            if (sender.isStopped()) {
+                opened.close();
+                return;
+            }
             opened.signal().thenRun(sender::wake);
             if (everConnected) {
                 sender.reconnects.increment();
@@ -253,6 +284,8 @@ final class StreamWorker implements SenderWorker, Runnable {
             LOG.debug("Connecting to {} failed: {}; retrying in {} ms.", key.endpoint(), e.toString(),
                     TimeUnit.NANOSECONDS.toMillis(backoffNanos));
             backOff();
+        } finally {
+            connecting = false;
         }
     }
 

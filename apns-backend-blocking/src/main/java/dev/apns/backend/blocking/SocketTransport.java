@@ -73,6 +73,8 @@ public final class SocketTransport implements AutoCloseable {
     private final TlsContextFactory contextFactory;
     private final ConcurrentHashMap<ContextKey, SSLContext> contexts = new ConcurrentHashMap<>();
     private final Set<BlockingConnection> connections = ConcurrentHashMap.newKeySet();
+    /** Sockets whose connect or handshake is under way: {@link #close()} closes them, so no connect outlives it. */
+    private final Set<Socket> connecting = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connectionCounter = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object schedulerLock = new Object();
@@ -120,7 +122,11 @@ public final class SocketTransport implements AutoCloseable {
 
         Socket plain = new Socket();
         SSLSocket tls = null;
+        connecting.add(plain);
         try {
+            if (closed.get()) {
+                throw closedFailure();
+            }
             plain.setTcpNoDelay(true);
             if (request.proxy().isPresent()) {
                 tunnel(plain, request.proxy().get(), endpoint, request.connectTimeout(), watchdog);
@@ -140,7 +146,12 @@ public final class SocketTransport implements AutoCloseable {
             plain.setSoTimeout(0);
         } catch (IOException | RuntimeException e) {
             closeAfterFailedConnect(plain, tls, endpoint, e);
+            if (closed.get()) {
+                throw closedWhileConnecting(endpoint, e);
+            }
             throw e;
+        } finally {
+            connecting.remove(plain);
         }
 
         String protocol = tls.getSession().getProtocol();
@@ -168,6 +179,9 @@ public final class SocketTransport implements AutoCloseable {
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        for (Socket socket : connecting) {
+            closeQuietly(socket, null); // the connecting thread fails at once and reports the close
         }
         List<BlockingConnection> open = new ArrayList<>(connections);
         for (BlockingConnection connection : open) {
