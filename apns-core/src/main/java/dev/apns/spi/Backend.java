@@ -46,8 +46,12 @@ public interface Backend extends AutoCloseable {
      * Opens a connection and completes its TLS handshake, blocking the caller until it is ready or has
      * failed. From the moment this returns, bytes from the peer go to {@code listener}.
      *
-     * @throws IOException when the connection or handshake fails or times out; a TLS failure is an
-     *     {@link javax.net.ssl.SSLException}
+     * <p>An interrupt of the calling thread ends the wait promptly (with an {@link java.io.InterruptedIOException}
+     * and the attempt abandoned): core interrupts a sender's thread that is connecting when the sender shuts down.
+     *
+     * @throws IOException when the connection or handshake fails or times out: preferably a {@link ConnectFailure}
+     *     that states its {@link ConnectFailure.Kind} (and has the transport's exception, for TLS failures an
+     *     {@link javax.net.ssl.SSLException}, as its cause)
      */
     Connection connect(ConnectRequest request, Connection.Listener listener) throws IOException;
 

@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.InetSocketAddress;
@@ -123,6 +124,7 @@ public final class SocketTransport implements AutoCloseable {
         Socket plain = new Socket();
         SSLSocket tls = null;
         connecting.add(plain);
+        ScheduledFuture<?> interruptWatch = watchInterrupt(Thread.currentThread(), plain, endpoint, watchdog);
         try {
             if (closed.get()) {
                 throw closedFailure();
@@ -149,8 +151,15 @@ public final class SocketTransport implements AutoCloseable {
             if (closed.get()) {
                 throw closedWhileConnecting(endpoint, e);
             }
+            if (Thread.currentThread().isInterrupted()) {
+                InterruptedIOException interrupted = new InterruptedIOException("Interrupted while connecting to "
+                        + endpoint + "; the connection attempt is abandoned.");
+                interrupted.initCause(e);
+                throw interrupted;
+            }
             throw e;
         } finally {
+            interruptWatch.cancel(false);
             connecting.remove(plain);
         }
 
@@ -369,6 +378,26 @@ public final class SocketTransport implements AutoCloseable {
         return new ProxyException(proxy, target, null, "the proxy did not open the tunnel within "
                 + describe(timeout), cause);
     }
+
+    /**
+     * Socket I/O ignores interrupts, so the watchdog looks at the connecting thread every
+     * {@link #INTERRUPT_POLL_MILLIS} and closes the socket once it is interrupted: a caller that gives up (a
+     * sender shutting down) is not held for the whole connect timeout.
+     */
+    private ScheduledFuture<?> watchInterrupt(Thread caller, Socket socket, Endpoint endpoint,
+                                              ScheduledThreadPoolExecutor watchdog) throws IOException {
+        try {
+            return watchdog.scheduleWithFixedDelay(() -> {
+                if (caller.isInterrupted()) {
+                    closeQuietly(socket, endpoint);
+                }
+            }, INTERRUPT_POLL_MILLIS, INTERRUPT_POLL_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            throw closedWhileConnecting(endpoint, e);
+        }
+    }
+
+    private static final long INTERRUPT_POLL_MILLIS = 20;
 
     private static void connectTcp(Socket plain, Endpoint endpoint, Duration timeout) throws IOException {
         InetSocketAddress address = new InetSocketAddress(endpoint.host(), endpoint.port());

@@ -62,8 +62,10 @@ class BinarySenderHardeningTest {
     }
 
     private ApnsSession session(Duration connectTimeout) {
+        BlockingBackend backend = new BlockingBackend(); // the session does not own it, so does not close it
+        opened.add(backend);
         ApnsSession session = ApnsSession.builder().protocol(Protocol.BINARY)
-                .backend(new BlockingBackend())
+                .backend(backend)
                 .credentials(CLIENT.credentials())
                 .gateway(server.gateway())
                 .trust(Trust.fromPem(server.authorityPem()))
@@ -130,8 +132,7 @@ class BinarySenderHardeningTest {
         for (int i = 1; i <= 5; i++) {
             outcomes.add(sender.submit(notification(i, SHORT)));
         }
-        assertThat(server.awaitUntil(s -> s.connectionsAccepted() >= 1, Duration.ofSeconds(10)))
-                .as("the sender is connecting").isTrue();
+        Thread.sleep(300); // the worker is now in the stalled handshake (the server counts only finished ones)
 
         long began = System.nanoTime();
         List<Notification> unsent = sender.shutdown(Duration.ofMillis(100));
@@ -175,7 +176,7 @@ class BinarySenderHardeningTest {
             Outcome outcome = future.get(10, TimeUnit.SECONDS);
             assertThat(outcome.kind()).isEqualTo(Outcome.Kind.UNSENT);
             String why = String.valueOf(outcome.cause().map(Throwable::getMessage).orElse(null));
-            assertThat(why).as("the cause of %s", outcome).doesNotContain("at-least-once").doesNotContain("resent")
+            assertThat(why).as("the cause of %s", outcome).doesNotContain("at-least-once").doesNotContain("are resent")
                     .containsIgnoringCase("refused");
         }
         assertThat(server.acceptedCount()).isZero();
