@@ -68,15 +68,16 @@ class ConscryptBackendTest {
     }
 
     @Test
-    void aHandshakeTheServerNeverAnswersIsASocketTimeout() throws Exception {
+    void aHandshakeTheServerNeverAnswersIsATimedOutConnectFailure() throws Exception {
         server.stallHandshakes(true);
         ConnectRequest request = new ConnectRequest(server.gateway(), backend.certificate(CREDENTIALS), TRUST,
                 Duration.ofMillis(300), GENEROUS);
 
-        SocketTimeoutException timeout = catchThrowableOfType(SocketTimeoutException.class,
+        ConnectFailure timeout = catchThrowableOfType(ConnectFailure.class,
                 () -> backend.connect(request, new RecordingListener()));
 
         assertThat(timeout).hasMessage("TLS handshake with " + server.gateway() + " did not finish within 300 ms.");
+        assertThat(timeout.kind()).isEqualTo(ConnectFailure.Kind.TIMED_OUT);
     }
 
     @Test
