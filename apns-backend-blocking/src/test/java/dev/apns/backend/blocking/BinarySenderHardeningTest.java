@@ -2,7 +2,9 @@ package dev.apns.backend.blocking;
 
 import dev.apns.ApnsSender;
 import dev.apns.ApnsSession;
+import dev.apns.Credentials;
 import dev.apns.CredentialsException;
+import dev.apns.Endpoint;
 import dev.apns.DeviceToken;
 import dev.apns.InvalidNotificationException;
 import dev.apns.Message;
@@ -13,6 +15,12 @@ import dev.apns.Protocol;
 import dev.apns.Result;
 import dev.apns.SenderOptions;
 import dev.apns.Trust;
+import dev.apns.spi.Availability;
+import dev.apns.spi.Backend;
+import dev.apns.spi.Certificate;
+import dev.apns.spi.CloseReason;
+import dev.apns.spi.ConnectRequest;
+import dev.apns.spi.Connection;
 import dev.apns.testkit.IssuedCertificate;
 import dev.apns.testkit.KeyType;
 import dev.apns.testkit.MockApnsExtension;
@@ -24,11 +32,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -180,6 +192,91 @@ class BinarySenderHardeningTest {
                     .containsIgnoringCase("refused");
         }
         assertThat(server.acceptedCount()).isZero();
+    }
+
+    @Test
+    void aBackendDefectOnOneConnectionEndsOnlyWhatItCarriedAndTheSenderGoesOn() throws Exception {
+        BlockingBackend inner = new BlockingBackend();
+        opened.add(inner);
+        AtomicInteger connects = new AtomicInteger();
+        Backend firstConnectionBroken = new Backend() {
+            @Override
+            public String name() {
+                return "broken-once";
+            }
+
+            @Override
+            public Availability availability() {
+                return Availability.available();
+            }
+
+            @Override
+            public Certificate certificate(Credentials credentials) {
+                return inner.certificate(credentials);
+            }
+
+            @Override
+            public Connection connect(ConnectRequest request, Connection.Listener listener) throws IOException {
+                Connection real = inner.connect(request, listener);
+                if (connects.incrementAndGet() > 1) {
+                    return real;
+                }
+                return new Connection() {
+                    @Override
+                    public void write(ByteBuffer bytes) {
+                        throw new IllegalStateException("a bug in the backend's write");
+                    }
+
+                    @Override
+                    public boolean isOpen() {
+                        return real.isOpen();
+                    }
+
+                    @Override
+                    public CompletionStage<CloseReason> closeFuture() {
+                        return real.closeFuture();
+                    }
+
+                    @Override
+                    public Endpoint endpoint() {
+                        return real.endpoint();
+                    }
+
+                    @Override
+                    public String tlsProtocol() {
+                        return real.tlsProtocol();
+                    }
+
+                    @Override
+                    public void close() {
+                        real.close();
+                    }
+                };
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        ApnsSession session = ApnsSession.builder().protocol(Protocol.BINARY).backend(firstConnectionBroken)
+                .credentials(CLIENT.credentials()).gateway(server.gateway()).trust(Trust.fromPem(server.authorityPem()))
+                .build();
+        opened.add(session);
+        ApnsSender sender = session.sender(SenderOptions.builder()
+                .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(100)).build());
+
+        CompletableFuture<Outcome> first = sender.submit(notification(1, SHORT));
+        Outcome firstOutcome = first.get(10, TimeUnit.SECONDS);
+        List<CompletableFuture<Outcome>> later = new ArrayList<>();
+        for (int i = 2; i <= 11; i++) {
+            later.add(sender.submit(notification(i, SHORT)));
+        }
+
+        assertThat(firstOutcome.kind()).isEqualTo(Outcome.Kind.UNSENT);
+        assertThat(firstOutcome.cause()).hasValueSatisfying(cause -> assertThat(cause).hasMessageContaining("a bug"));
+        for (CompletableFuture<Outcome> outcome : later) {
+            assertThat(outcome.get(10, TimeUnit.SECONDS).kind()).isEqualTo(Outcome.Kind.ACCEPTED);
+        }
     }
 
     private static List<String> senderThreads() {
