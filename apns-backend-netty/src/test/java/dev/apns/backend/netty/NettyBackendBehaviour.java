@@ -206,14 +206,15 @@ abstract class NettyBackendBehaviour {
     }
 
     @Test
-    void aHandshakeThatNeverFinishesIsASocketTimeoutSayingWhereAndTheListenerHearsNothing() throws Exception {
+    void aHandshakeThatNeverFinishesIsATimedOutConnectFailureSayingWhereAndTheListenerHearsNothing() throws Exception {
         TlsTestServer silent = track(TlsTestServer.tcp((socket, s) -> s.awaitClose()));
         RecordingListener listener = listener();
 
-        SocketTimeoutException timeout = catchThrowableOfType(SocketTimeoutException.class,
+        ConnectFailure timeout = catchThrowableOfType(ConnectFailure.class,
                 () -> backend.connect(request(silent.endpoint(), Duration.ofMillis(300), GENEROUS), listener));
 
         assertThat(timeout).hasMessage("TLS handshake with " + silent.endpoint() + " did not finish within 300 ms.");
+        assertThat(timeout.kind()).isEqualTo(ConnectFailure.Kind.TIMED_OUT);
         assertThat(listener.events()).isEmpty();
     }
 
