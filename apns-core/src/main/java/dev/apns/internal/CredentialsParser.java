@@ -100,7 +100,7 @@ public final class CredentialsParser {
         KeyStore store;
         try {
             store = KeyStore.getInstance("PKCS12");
-            store.load(new ByteArrayInputStream(pkcs12), storePassword);
+            loadBounded(store, pkcs12, storePassword, source);
         } catch (IOException e) {
             if (isPasswordFailure(e)) {
                 throw passwordFailure(password, "the PKCS#12 store in " + source, e);
@@ -179,6 +179,22 @@ public final class CredentialsParser {
                     + " fromPkcs12.");
         }
         return blocks;
+    }
+
+    /**
+     * Loads a PKCS#12 store. Its outer DER is checked by {@link #requireShallow} first; the content of encrypted
+     * bags can only be seen once the JDK has decrypted it, so for that content (and only at this boundary, where
+     * the store being loaded is local to this call and no shared state is half-updated) a stack overflow in the
+     * JDK's recursive parser is turned into the typed error as a last resort.
+     */
+    private static void loadBounded(KeyStore store, byte[] pkcs12, char[] password, String source)
+            throws IOException, NoSuchAlgorithmException, CertificateException {
+        try {
+            store.load(new ByteArrayInputStream(pkcs12), password);
+        } catch (StackOverflowError e) {
+            throw new CredentialsException(Problem.MALFORMED, "No PKCS#12 store can be read from " + source
+                    + ": its content nests too deeply to parse.");
+        }
     }
 
     /**
