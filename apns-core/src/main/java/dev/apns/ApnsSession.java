@@ -55,6 +55,9 @@ public final class ApnsSession implements AutoCloseable {
      * @throws IllegalStateException when the session is closed
      * @throws InvalidNotificationException over HTTP/2, when the message fails the checks before sending
      *     (nothing was sent)
+     * @throws InvalidNotificationException (binary protocol) when the payload or a token is longer than the
+     *     binary frame's 16-bit length field carries (65,535 bytes); nothing is sent then
+     * @throws CredentialsException when the credentials' certificate has expired; nothing is sent then
      */
     public Result send(Message message) {
         return engine.sendDefault(message);

@@ -36,7 +36,7 @@ public final class DeviceToken {
             if (c == ' ' || c == '<' || c == '>' || c == '\t') {
                 continue;
             }
-            if (Character.digit(c, 16) < 0) {
+            if (!isAsciiHexDigit(c)) { // Character.digit would accept other scripts' digits, which parseHex refuses
                 throw new InvalidTokenException("Device token '" + abbreviate(hex) + "' has '" + c
                         + "' at position " + i + "; a token is written in hex digits (0-9, a-f).");
             }
@@ -103,6 +103,10 @@ public final class DeviceToken {
     @Override
     public String toString() {
         return hex;
+    }
+
+    private static boolean isAsciiHexDigit(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
     private static String abbreviate(String text) {

@@ -13,14 +13,22 @@ import java.util.Optional;
  * connection fails after it was opened, the iteration ends after the last whole entry and
  * {@link #failure()} tells what happened, so nothing read is lost and nothing is silently dropped.
  * Not thread-safe: one consumer.
+ *
+ * <p>One read takes at most {@link #MAX_ENTRIES} entries: a server that sends more (a broken or hostile one;
+ * Apple's lists are far shorter) is disconnected at the limit, the iteration ends after the entries taken and
+ * {@link #failure()} says so. This bounds the memory one read can hold, whatever the server sends.
  */
 public interface Feedback extends Iterable<FeedbackEntry>, AutoCloseable {
+
+    /** The most entries one read takes (about 25 MB of entries held at worst). */
+    int MAX_ENTRIES = 100_000;
 
     /** Reads every remaining entry until the server closes (or the connection fails). */
     List<FeedbackEntry> readAll();
 
     /**
-     * Why the stream ended early, once iteration has ended: an I/O failure or a trailing partial tuple.
+     * Why the stream ended early, once iteration has ended: an I/O failure, a trailing partial tuple, or a
+     * server that sent more than {@link #MAX_ENTRIES}.
      * Empty when the server closed cleanly after whole entries.
      */
     Optional<IOException> failure();

@@ -20,7 +20,9 @@ import java.util.Arrays;
  *       nothing can be attributed, so everything written is resent (at-least-once), except for CONTENT
  *       statuses, which hand everything back;</li>
  *   <li>a connection that died without an error response: the bytes in flight are gone and the client
- *       cannot know which arrived, so everything written is resent (at-least-once).</li>
+ *       cannot know which arrived, so everything written is resent (at-least-once); except when it died of
+ *       a refusal that no new connection heals ({@link FailureClassifier#isPermanent(Throwable)}, for example
+ *       the server's TLS alert against an expired client certificate), when everything is handed back.</li>
  * </ul>
  * In every case the notifications not yet written are resent (or handed back with CONTENT). Immutable.
  *
@@ -72,6 +74,9 @@ public record AttemptOutcome(int[] accepted, int rejected, Status rejectedStatus
                 return new AttemptOutcome(slice(pending, 0, written), -1, null, slice(pending, written, pending.length),
                         NONE, null);
             case DIED: {
+                if (deathCause != null && FailureClassifier.isPermanent(deathCause)) {
+                    return refusedForGood(pending, written, deathCause, endpoint);
+                }
                 String text = written == 0
                         ? "The connection to " + endpoint + " ended before anything was written"
                         : "The connection to " + endpoint + " ended without an error response after " + written
@@ -87,6 +92,25 @@ public record AttemptOutcome(int[] accepted, int rejected, Status rejectedStatus
             default:
                 throw new IllegalArgumentException("Unknown ending " + ending);
         }
+    }
+
+    /**
+     * A connection that ended with evidence that no new one will do better (the server refused our certificate
+     * with an alert, our trust refused the server's): what was written is handed back, not resent, and the
+     * message says why.
+     */
+    private static AttemptOutcome refusedForGood(int[] pending, int written, Throwable deathCause, String endpoint) {
+        String why = switch (FailureClassifier.classify(deathCause)) {
+            case CERTIFICATE_REFUSED_BY_SERVER -> "the server refused the TLS client certificate (expired, revoked or "
+                    + "unknown to it)";
+            case SERVER_NOT_TRUSTED -> "this session's Trust refused the server's certificate";
+            case LOCAL_CONFIGURATION -> "the TLS handshake failed on this side (configuration or key)";
+            default -> "the session was closed";
+        };
+        String text = "The connection to " + endpoint + " ended because " + why + (written == 0 ? ""
+                : "; the server did not process the " + written + " notification(s) written on it") + ". A new "
+                + "connection would fail the same way, so all " + pending.length + " are handed back, not resent.";
+        return new AttemptOutcome(NONE, -1, null, NONE, pending.clone(), DeliveryError.ofCause(text, deathCause));
     }
 
     private static AttemptOutcome afterErrorResponse(int[] pending, int written, long firstIdentifier,

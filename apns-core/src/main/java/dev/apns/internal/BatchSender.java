@@ -96,6 +96,11 @@ final class BatchSender {
             AttemptOutcome outcome;
             try {
                 outcome = attempt(connection, pending);
+            } catch (RuntimeException defect) {
+                // Nothing in the input should get here (it is checked before sending), but whatever does must
+                // not leak the borrowed connection, whose stream is now in an unknown state.
+                session.discard(connection);
+                throw defect;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 session.discard(connection);
@@ -196,9 +201,11 @@ final class BatchSender {
         }
         CloseReason reason = connection.closeReason();
         boolean sentinelUnanswered = sentinelIdentifier >= 0;
-        if (writeFailure != null || reason != null || sentinelUnanswered) {
+        if (writeFailure != null || reason != null || sentinelUnanswered || connection.isUntrusted()) {
             connection.close();
             Throwable cause = writeFailure != null ? writeFailure
+                    : connection.isUntrusted() ? new IOException("The gateway sent bytes that are not an error "
+                    + "response, so it could not have reported errors on that connection")
                     : reason != null ? reason.cause().orElse(null)
                     : new TimeoutException("The server did not reject the sentinel notification within "
                     + confirmation.duration() + ".");

@@ -96,10 +96,11 @@ public final class CredentialsParser {
      */
     public static Credentials fromPkcs12(byte[] pkcs12, char[] password, String source) {
         char[] storePassword = password == null ? new char[0] : password;
+        requireShallow(pkcs12, "The PKCS#12 store in " + source);
         KeyStore store;
         try {
             store = KeyStore.getInstance("PKCS12");
-            store.load(new ByteArrayInputStream(pkcs12), storePassword);
+            loadBounded(store, pkcs12, storePassword, source);
         } catch (IOException e) {
             if (isPasswordFailure(e)) {
                 throw passwordFailure(password, "the PKCS#12 store in " + source, e);
@@ -180,6 +181,35 @@ public final class CredentialsParser {
         return blocks;
     }
 
+    /**
+     * Loads a PKCS#12 store. Its outer DER is checked by {@link #requireShallow} first; the content of encrypted
+     * bags can only be seen once the JDK has decrypted it, so for that content (and only at this boundary, where
+     * the store being loaded is local to this call and no shared state is half-updated) a stack overflow in the
+     * JDK's recursive parser is turned into the typed error as a last resort.
+     */
+    private static void loadBounded(KeyStore store, byte[] pkcs12, char[] password, String source)
+            throws IOException, NoSuchAlgorithmException, CertificateException {
+        try {
+            store.load(new ByteArrayInputStream(pkcs12), password);
+        } catch (StackOverflowError e) {
+            throw new CredentialsException(Problem.MALFORMED, "No PKCS#12 store can be read from " + source
+                    + ": its content nests too deeply to parse.");
+        }
+    }
+
+    /**
+     * Refuses DER that nests deeper than {@link DerNesting#MAX_DEPTH} before a JDK parser sees it.
+     *
+     * @param what the thing, capitalised, for example "The certificate in cert.pem (PEM block 1)"
+     * @throws CredentialsException {@code MALFORMED}
+     */
+    static void requireShallow(byte[] der, String what) {
+        String problem = DerNesting.tooDeep(der);
+        if (problem != null) {
+            throw new CredentialsException(Problem.MALFORMED, what + " cannot be read: " + problem + ".");
+        }
+    }
+
     private static List<X509Certificate> certificates(List<PemBlock> blocks, String source) {
         List<X509Certificate> certificates = new ArrayList<>();
         CertificateFactory factory;
@@ -192,6 +222,7 @@ public final class CredentialsParser {
             if (!block.isCertificate()) {
                 continue;
             }
+            requireShallow(block.bytes(), "The certificate in " + source + " (PEM block " + block.number() + ")");
             try {
                 certificates.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(block.bytes())));
             } catch (CertificateException e) {

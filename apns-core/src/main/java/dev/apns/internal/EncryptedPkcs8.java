@@ -67,7 +67,37 @@ final class EncryptedPkcs8 {
                                 + CredentialsParser.reason(e) + ".", e);
             }
         }
+        try {
+            checkLegacyIterations(scheme, what);
+        } catch (DerException e) {
+            throw new CredentialsException(Problem.MALFORMED,
+                    "The parameters of the encrypted " + what + " (" + Oids.describe(schemeOid) + ") cannot be read: "
+                            + CredentialsParser.reason(e) + ".", e);
+        }
         return legacy(der, password, what);
+    }
+
+    /**
+     * The legacy schemes (PBES1 and PKCS#12's, RFC 8018 and 7292) carry {@code SEQUENCE { salt, iterationCount }};
+     * the JDK runs whatever count it finds, so it is capped here, before the JDK sees it, at the same
+     * {@link #MAX_ITERATIONS} as PBES2: a legacy key derivation costs no more per iteration than PBKDF2, so
+     * the same cap bounds a hostile file's CPU the same way (seconds), while real files (OpenSSL writes 2048,
+     * the JDK's keytool 10,000 at most) are far below it.
+     */
+    private static void checkLegacyIterations(DerReader scheme, String what) throws DerException {
+        if (!scheme.nextIs(DerReader.SEQUENCE)) {
+            return; // no parameters: the JDK refuses the key itself
+        }
+        DerReader parameters = scheme.sequence();
+        parameters.octetString();
+        if (!parameters.nextIs(DerReader.INTEGER)) {
+            throw new DerException("the iteration count is missing");
+        }
+        int iterations = parameters.smallInteger(1, Integer.MAX_VALUE);
+        if (iterations > MAX_ITERATIONS) {
+            throw unsupported("The encrypted " + what + " asks for " + iterations + " key-derivation iterations; more "
+                    + "than " + MAX_ITERATIONS + " are refused.");
+        }
     }
 
     private static byte[] pbes2(DerReader scheme, byte[] encrypted, char[] password, String what) throws DerException {
@@ -143,6 +173,7 @@ final class EncryptedPkcs8 {
     }
 
     private static byte[] legacy(byte[] der, char[] password, String what) {
+        CredentialsParser.requireShallow(der, "The encrypted " + what);
         EncryptedPrivateKeyInfo info;
         try {
             info = new EncryptedPrivateKeyInfo(der);

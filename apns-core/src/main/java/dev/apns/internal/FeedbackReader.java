@@ -38,7 +38,13 @@ final class FeedbackReader implements Feedback, Connection.Listener {
     private final FeedbackDecoder decoder = new FeedbackDecoder(new FeedbackDecoder.Listener() {
         @Override
         public void onEntry(FeedbackEntry entry) {
+            if (taken >= maxEntries) {
+                return; // past the limit: the connection is being closed and the stream ended
+            }
             queue.add(entry);
+            if (++taken == maxEntries) {
+                overLimit();
+            }
         }
 
         @Override
@@ -47,21 +53,37 @@ final class FeedbackReader implements Feedback, Connection.Listener {
         }
     });
     private final Duration readTimeout;
+    private final int maxEntries;
+    /** Entries decoded so far; on the backend's thread only. */
+    private int taken;
+    private volatile boolean limitReached;
     private final String endpoint;
     private volatile Connection connection;
     private volatile IOException failure;
     private boolean ended;
     private boolean iterated;
 
-    private FeedbackReader(Duration readTimeout, String endpoint) {
+    private FeedbackReader(Duration readTimeout, String endpoint, int maxEntries) {
         this.readTimeout = readTimeout;
         this.endpoint = endpoint;
+        this.maxEntries = maxEntries;
     }
 
     static FeedbackReader open(Backend backend, ConnectRequest request, Duration readTimeout) {
-        FeedbackReader reader = new FeedbackReader(readTimeout, request.endpoint().toString());
+        return open(backend, request, readTimeout, Feedback.MAX_ENTRIES);
+    }
+
+    /** As above with another limit of entries per read; for tests. */
+    static FeedbackReader open(Backend backend, ConnectRequest request, Duration readTimeout, int maxEntries) {
+        if (maxEntries < 1) {
+            throw new IllegalArgumentException("maxEntries must be positive, was " + maxEntries);
+        }
+        FeedbackReader reader = new FeedbackReader(readTimeout, request.endpoint().toString(), maxEntries);
         try {
             reader.connection = backend.connect(request, reader);
+            if (reader.limitReached) {
+                reader.connection.close(); // the limit was reached before the connection was known here
+            }
         } catch (IOException e) {
             throw SessionEngine.connectFailure(request.endpoint(), e);
         }
@@ -70,11 +92,31 @@ final class FeedbackReader implements Feedback, Connection.Listener {
 
     @Override
     public void onData(ByteBuffer bytes) {
+        if (limitReached) {
+            bytes.position(bytes.limit()); // the connection is closing; nothing more is taken
+            return;
+        }
         decoder.decode(bytes);
+    }
+
+    /** The server sent {@link #maxEntries}: end the stream there, saying why, and hang up. */
+    private void overLimit() {
+        limitReached = true;
+        failure = new IOException("The feedback service at " + endpoint + " sent more than " + maxEntries
+                + " entries in one read; the stream was ended at that limit (Feedback.MAX_ENTRIES) and the connection "
+                + "closed, so that a server that never stops cannot exhaust the memory.");
+        Connection c = connection;
+        if (c != null) {
+            c.close();
+        }
     }
 
     @Override
     public void onClosed(CloseReason reason) {
+        if (limitReached) {
+            queue.add(END);
+            return;
+        }
         if (reason.kind() == CloseReason.Kind.ERROR) {
             Throwable cause = reason.cause().orElseThrow();
             failure = cause instanceof IOException io ? io

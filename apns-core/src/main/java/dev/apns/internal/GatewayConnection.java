@@ -32,7 +32,11 @@ final class GatewayConnection implements Connection.Listener {
 
         @Override
         public void onMalformed(String description) {
-            LOG.warn("Gateway {} sent bytes that are not an error response: {}", key.endpoint(), description);
+            untrusted = true;
+            LOG.warn("Gateway {} sent bytes that are not an error response: {} The connection can no longer report "
+                    + "errors, so it is closed and not reused.", key.endpoint(), description);
+            close(); // allowed from the listener; the send using it settles as for a dead connection
+            signal.complete(null);
         }
     });
     /** Completes with the first error response or close, whichever comes first. */
@@ -41,6 +45,10 @@ final class GatewayConnection implements Connection.Listener {
 
     private volatile Connection connection;
     private volatile ErrorResponse errorResponse;
+    /** The peer sent bytes the decoder cannot trust: nothing it says afterwards can be attributed. */
+    private volatile boolean untrusted;
+    /** Error responses after the first; only the first of them is logged at WARN. */
+    private int extraResponses;
     private volatile boolean inUse;
     private volatile long lastUsedNanos = System.nanoTime();
     private long nextIdentifier;
@@ -102,10 +110,15 @@ final class GatewayConnection implements Connection.Listener {
         return closed.getNow(null);
     }
 
-    /** Open, with no error response: fit for another send. */
+    /** True once the peer sent bytes that are not an error response. */
+    boolean isUntrusted() {
+        return untrusted;
+    }
+
+    /** Open, with no error response and nothing untrustworthy read: fit for another send. */
     boolean isUsable() {
         Connection c = connection;
-        return c != null && c.isOpen() && errorResponse == null && !signal.isDone();
+        return c != null && c.isOpen() && errorResponse == null && !untrusted && !signal.isDone();
     }
 
     void markInUse(boolean inUse) {
@@ -135,6 +148,10 @@ final class GatewayConnection implements Connection.Listener {
             LOG.warn("Gateway {} closed in the middle of an error response ({} of {} bytes read).", key.endpoint(),
                     decoder.pendingBytes(), ErrorResponse.SIZE);
         }
+        if (extraResponses > 1) {
+            LOG.debug("Gateway {} sent {} error responses after the first on this connection.", key.endpoint(),
+                    extraResponses);
+        }
         LOG.debug("Gateway connection to {} {}.", key.endpoint(), reason);
         closed.complete(reason);
         signal.complete(null);
@@ -142,7 +159,15 @@ final class GatewayConnection implements Connection.Listener {
 
     private void recordErrorResponse(ErrorResponse response) {
         if (errorResponse != null) {
-            LOG.warn("Gateway {} sent a second error response {} after {}; ignored.", key.endpoint(), response, errorResponse);
+            // A server that keeps answering would otherwise log a line per answer: the first extra one is worth a
+            // WARN, the rest are counted and summed up when the connection closes.
+            if (++extraResponses == 1) {
+                LOG.warn("Gateway {} sent another error response {} after {}; ignored, as are any further ones on "
+                        + "this connection.", key.endpoint(), response, errorResponse);
+            } else {
+                LOG.debug("Gateway {} sent error response {} (extra number {}); ignored.", key.endpoint(), response,
+                        extraResponses);
+            }
             return;
         }
         errorResponse = response;

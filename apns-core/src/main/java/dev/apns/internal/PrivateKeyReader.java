@@ -189,6 +189,7 @@ final class PrivateKeyReader {
             }
             requireSupportedCurve(curveOid, what);
         }
+        CredentialsParser.requireShallow(der, "The " + what);
         try {
             return KeyFactory.getInstance(keyAlgorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
         } catch (NoSuchAlgorithmException e) {

@@ -24,25 +24,17 @@ import dev.apns.spi.Connection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.EOFException;
 import java.io.IOException;
-import java.net.SocketException;
-import java.nio.channels.ClosedChannelException;
-import java.security.cert.CertPathBuilderException;
-import java.security.cert.CertPathValidatorException;
-import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
 
 /**
  * The machinery behind {@code ApnsSession}: the chosen backend, the certificates it prepared, and the
@@ -57,6 +49,8 @@ public final class SessionEngine {
     private final Map<Credentials, Certificate> certificates = new ConcurrentHashMap<>();
     private final ConnectionPool pool = new ConnectionPool();
     private final Set<StreamSender> senders = ConcurrentHashMap.newKeySet();
+    /** The binary senders' threads: {@link #close()} waits for them, so none outlives the session. */
+    private final Set<Thread> senderThreads = ConcurrentHashMap.newKeySet();
     private static final List<String> H2_ALPN = List.of("h2");
     private final ProviderTokens providerTokens = new ProviderTokens();
     private final Map<SigningKey, Http2Target.ProviderTokenSource> tokenSources = new ConcurrentHashMap<>();
@@ -112,6 +106,8 @@ public final class SessionEngine {
         if (config.protocol() == Protocol.HTTP2) {
             return Http2Batch.send(batchSender(credentials), message, check(batchOptions()));
         }
+        BinaryFrameCheck.check(message);
+        credentials.checkValidity(Instant.now());
         PoolKey key = new PoolKey(config.gateway(), certificate(credentials));
         return new BatchSender(this, key, message).send();
     }
@@ -153,9 +149,10 @@ public final class SessionEngine {
                     engineOptions(options, false)), options);
         }
         requireOpen();
+        credentials.checkValidity(Instant.now());
         PoolKey key = new PoolKey(config.gateway(), certificate(credentials));
         StreamSender sender = new StreamSender(this, key.endpoint(), Objects.requireNonNull(options, "options"),
-                (owner, name) -> new StreamWorker(owner, key, name));
+                (owner, name) -> new StreamWorker(owner, key, name), BinaryFrameCheck::check);
         senders.add(sender);
         if (closed) {
             sender.shutdown(Duration.ZERO);
@@ -270,7 +267,39 @@ public final class SessionEngine {
         }
         pool.close();
         if (ownsBackend) {
-            backend.close();
+            backend.close(); // also ends connects still under way, so their threads can end
+        }
+        awaitSenderThreads(System.nanoTime() + SENDER_THREAD_WAIT.toNanos());
+    }
+
+    /** How long {@link #close()} waits for sender threads that are still ending (a connect under way). */
+    private static final Duration SENDER_THREAD_WAIT = Duration.ofSeconds(2);
+
+    /** Registers a binary sender's thread, which {@link #close()} waits for. */
+    void track(Thread thread) {
+        senderThreads.add(thread);
+    }
+
+    /** A binary sender's thread has ended. */
+    void untrack(Thread thread) {
+        senderThreads.remove(thread);
+    }
+
+    private void awaitSenderThreads(long deadline) {
+        for (Thread thread : List.copyOf(senderThreads)) {
+            long left = deadline - System.nanoTime();
+            try {
+                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (thread.isAlive()) {
+                LOG.warn("Sender thread {} is still connecting after the session closed; it ends when the backend's "
+                        + "connect times out (a backend the session does not own is not closed by it).", thread.getName());
+            } else {
+                senderThreads.remove(thread);
+            }
         }
     }
 
@@ -313,42 +342,30 @@ public final class SessionEngine {
         String what = failure.getMessage() != null && failure.getMessage().contains(key.endpoint().toString())
                 ? failure.getMessage()
                 : "Could not connect to " + key.endpoint() + ": " + failure.getMessage();
-        String hint = failure instanceof SSLException
-                ? " The TLS handshake failed: check that the server trusts the certificate '" + credentials.subject()
-                + "' and that the server's certificate is trusted by this session's Trust."
-                : "";
+        String hint = hint(FailureClassifier.classify(failure), credentials);
         return DeliveryError.ofCause(what + (what.endsWith(".") ? "" : ".") + hint, failure);
     }
 
-    /**
-     * True for failures that retrying will not heal: a closed session, or evidence about a certificate (a
-     * fatal TLS alert from the server, or our verification refusing its certificate) or about the TLS
-     * configuration (a handshake that failed here for any other reason). A handshake that the peer broke off
-     * without an alert (end of stream, reset, closed channel) is not such evidence: an overloaded gateway or
-     * a load balancer does that too, so it is retried with backoff.
-     */
+    /** A sentence that points the user to where the failure of {@code kind} can be fixed, or "". */
+    static String hint(FailureClassifier.Kind kind, Credentials credentials) {
+        return switch (kind) {
+            case CERTIFICATE_REFUSED_BY_SERVER -> " The server refused the TLS handshake with an alert: check that it "
+                    + "accepts the certificate '" + credentials.subject() + "' (not expired, not revoked, for this "
+                    + "environment).";
+            case SERVER_NOT_TRUSTED -> " This session's Trust refused the server's certificate or host name: check "
+                    + "the Trust and the endpoint.";
+            case LOCAL_CONFIGURATION -> " The TLS handshake failed on this side: check the TLS configuration and the "
+                    + "key of '" + credentials.subject() + "'.";
+            case BROKEN_OFF -> " The server closed the connection during the TLS handshake without saying why; this "
+                    + "is retried.";
+            case TIMED_OUT -> " The connect or the TLS handshake took longer than the connect timeout; this is retried.";
+            default -> "";
+        };
+    }
+
+    /** True for failures that retrying will not heal; see {@link FailureClassifier}. */
     static boolean isPermanent(Throwable failure) {
-        if (failure instanceof IllegalStateException) {
-            return true;
-        }
-        boolean handshake = false;
-        boolean brokenOff = false;
-        int depth = 0;
-        for (Throwable t = failure; t != null && depth < 32; t = t.getCause(), depth++) { // bounded: causes may cycle
-            if (t instanceof CertificateException || t instanceof CertPathValidatorException
-                    || t instanceof CertPathBuilderException) {
-                return true;
-            }
-            if (t instanceof SSLException) {
-                String text = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
-                if (text.contains("alert") || text.contains("certificate") || text.contains("pkix")) {
-                    return true;
-                }
-                handshake |= t instanceof SSLHandshakeException;
-            }
-            brokenOff |= t instanceof EOFException || t instanceof SocketException || t instanceof ClosedChannelException;
-        }
-        return handshake && !brokenOff;
+        return FailureClassifier.isPermanent(failure);
     }
 
     private Certificate certificate(Credentials credentials) {

@@ -2,6 +2,7 @@ package dev.apns.internal;
 
 import dev.apns.Confirmation;
 import dev.apns.DeliveryError;
+import dev.apns.InvalidNotificationException;
 import dev.apns.NotDeliveredException;
 import dev.apns.Notification;
 import dev.apns.SenderOptions;
@@ -43,6 +44,8 @@ final class StreamWorker implements SenderWorker, Runnable {
      * full speed is not idleness, and each sentinel costs a reconnect.
      */
     static final long SENTINEL_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** How long {@link #stop()} waits for a thread that is connecting (and holds nothing) to end. */
+    private static final long CONNECTING_JOIN_MILLIS = 50;
     private static final byte[] SENTINEL_PAYLOAD = "{}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final StreamSender sender;
@@ -56,6 +59,8 @@ final class StreamWorker implements SenderWorker, Runnable {
     private final int sentinelSpacing;
 
     private volatile GatewayConnection connection;
+    /** True while the thread waits for the backend's connect (and holds no notification). */
+    private volatile boolean connecting;
     private volatile int inFlight;
     private ByteBuffer buffer = ByteBuffer.allocate(CHUNK_BYTES);
     private long sentinelIdentifier = -1;
@@ -81,6 +86,7 @@ final class StreamWorker implements SenderWorker, Runnable {
 
     @Override
     public void start() {
+        sender.session.track(thread);
         thread.start();
     }
 
@@ -95,7 +101,13 @@ final class StreamWorker implements SenderWorker, Runnable {
         return c != null && c.isUsable();
     }
 
-    /** After the sender stopped: closes the connection, waits for the thread, returns what it still held. */
+    /**
+     * After the sender stopped: closes the connection, waits for the thread, returns what it still held. A
+     * thread that is waiting for a connect holds nothing, so it is not waited for (a stalled handshake would
+     * hold {@code shutdown(deadline)} for the whole connect timeout): it is interrupted, which ends the wait on
+     * backends whose connect is interruptible, and otherwise ends when the connect does (the session's close
+     * closes the backend it owns, which ends the connect, and waits for the thread).
+     */
     @Override
     public List<StreamEntry> stop() {
         GatewayConnection c = connection;
@@ -103,6 +115,20 @@ final class StreamWorker implements SenderWorker, Runnable {
             c.close();
         }
         sender.wake();
+        if (connecting) {
+            thread.interrupt();
+            try {
+                thread.join(CONNECTING_JOIN_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (thread.isAlive()) {
+                LOG.debug("Sender thread {} is still connecting; it holds no notification and ends with the connect.",
+                        thread.getName());
+                return List.of();
+            }
+            return leftovers;
+        }
         try {
             thread.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {
@@ -119,11 +145,15 @@ final class StreamWorker implements SenderWorker, Runnable {
     public void run() {
         try {
             while (!sender.isStopped()) {
-                step();
+                try {
+                    step();
+                } catch (RuntimeException e) {
+                    recover(e);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException | Error e) {
+        } catch (Error e) {
             LOG.error("Sender thread {} failed; its notifications are handed back as unsent.", thread.getName(), e);
             for (StreamEntry entry : window) {
                 sender.finishUnsent(entry, e);
@@ -139,7 +169,32 @@ final class StreamWorker implements SenderWorker, Runnable {
             leftovers.addAll(batch);
             window.clear();
             inFlight = 0;
+            sender.session.untrack(thread);
         }
+    }
+
+    /**
+     * A defect met while sending (nothing the network or the input should cause, as bad notifications are
+     * refused at submit and written one by one): the connection and what it carried are given up, the
+     * notifications of its window end UNSENT with the defect as the cause, and the worker goes on with a new
+     * connection after a backoff, so that one bad thing never stops the sender.
+     */
+    private void recover(RuntimeException defect) throws InterruptedException {
+        LOG.error("Sender thread {} met an unexpected failure; the {} notification(s) on its connection are handed "
+                + "back as unsent and it reconnects.", thread.getName(), window.size(), defect);
+        GatewayConnection c = connection;
+        connection = null;
+        if (c != null) {
+            c.close();
+        }
+        for (StreamEntry entry : window) {
+            sender.finishUnsent(entry, defect);
+        }
+        window.clear();
+        batch.clear();
+        inFlight = 0;
+        sentinelIdentifier = -1;
+        backOff();
     }
 
     private void step() throws InterruptedException {
@@ -205,8 +260,13 @@ final class StreamWorker implements SenderWorker, Runnable {
     }
 
     private void connect() throws InterruptedException {
+        connecting = true;
         try {
             GatewayConnection opened = sender.session.openStreamConnection(key);
+            if (sender.isStopped()) {
+                opened.close();
+                return;
+            }
             opened.signal().thenRun(sender::wake);
             if (everConnected) {
                 sender.reconnects.increment();
@@ -223,6 +283,8 @@ final class StreamWorker implements SenderWorker, Runnable {
             LOG.debug("Connecting to {} failed: {}; retrying in {} ms.", key.endpoint(), e.toString(),
                     TimeUnit.NANOSECONDS.toMillis(backoff.stepNanos()));
             backOff();
+        } finally {
+            connecting = false;
         }
     }
 
@@ -252,15 +314,24 @@ final class StreamWorker implements SenderWorker, Runnable {
     private void write(GatewayConnection c, List<StreamEntry> entries) {
         buffer.clear();
         long now = System.nanoTime();
-        for (StreamEntry entry : entries) {
+        int written = 0;
+        for (int index = 0; index < entries.size(); index++) {
+            StreamEntry entry = entries.get(index);
             Notification n = entry.notification;
+            try {
+                BinaryFrameCheck.check(n);
+            } catch (InvalidNotificationException unwritable) {
+                // Refused at submit by the sender's check; kept here so that no path can write half a frame.
+                sender.finishUnsent(entry, unwritable);
+                continue;
+            }
             long expiry = n.expiry().map(java.time.Instant::getEpochSecond).orElse(NotificationEncoder.NO_EXPIRY);
             int priority = n.priority().orElse(NotificationEncoder.NO_PRIORITY);
             int size = NotificationEncoder.frameSize(n.token().length(), n.payload().size(),
                     expiry != NotificationEncoder.NO_EXPIRY, priority != NotificationEncoder.NO_PRIORITY);
             if (buffer.remaining() < size && !flush(c)) {
                 // The connection failed; the entries not yet in the window go back to the queue.
-                sender.requeueFront(entries.subList(entries.indexOf(entry), entries.size()), false);
+                sender.requeueFront(entries.subList(index, entries.size()), false);
                 return;
             }
             if (buffer.capacity() < size) {
@@ -274,9 +345,10 @@ final class StreamWorker implements SenderWorker, Runnable {
             NotificationEncoder.writeFrame(buffer, entry.identifier, n.token(), n.payload(), expiry, priority);
             window.addLast(entry);
             sinceSentinel++;
+            written++;
         }
         inFlight = window.size();
-        sender.written.add(entries.size());
+        sender.written.add(written);
         flush(c);
     }
 

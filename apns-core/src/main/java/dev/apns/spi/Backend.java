@@ -49,8 +49,12 @@ public interface Backend extends AutoCloseable {
      * tunnels through its proxy (with {@link Feature#PROXY}, and refuses a proxy otherwise), running TLS
      * through the tunnel with the target's host name for SNI and hostname verification.
      *
-     * @throws IOException when the connection or handshake fails or times out; a TLS failure is an
-     *     {@link javax.net.ssl.SSLException}, a failure at the proxy a {@link dev.apns.ProxyException}
+     * <p>An interrupt of the calling thread ends the wait promptly (with an {@link java.io.InterruptedIOException}
+     * and the attempt abandoned): core interrupts a sender's thread that is connecting when the sender shuts down.
+     *
+     * @throws IOException when the connection or handshake fails or times out: preferably a {@link ConnectFailure}
+     *     that states its {@link ConnectFailure.Kind} (and has the transport's exception, for TLS failures an
+     *     {@link javax.net.ssl.SSLException}, as its cause); a failure at the proxy a {@link dev.apns.ProxyException}
      */
     Connection connect(ConnectRequest request, Connection.Listener listener) throws IOException;
 

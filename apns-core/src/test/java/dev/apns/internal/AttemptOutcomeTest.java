@@ -140,4 +140,16 @@ class AttemptOutcomeTest {
         assertThat(outcome.error().description()).contains("6 notification(s)").contains(ENDPOINT);
         assertThat(outcome.madeProgress()).isFalse();
     }
+
+    @Test
+    void aConnectionTheServerRefusedForOurCertificateHandsEverythingBackSayingSoNotThatItIsResent() {
+        javax.net.ssl.SSLHandshakeException alert = new javax.net.ssl.SSLHandshakeException(
+                "Received fatal alert: certificate_expired");
+        AttemptOutcome outcome = AttemptOutcome.decide(TEN, 6, 1, Ending.DIED, null, alert, ENDPOINT);
+        assertThat(outcome.resend()).isEmpty();
+        assertThat(outcome.handBack()).containsExactly(TEN);
+        assertThat(outcome.error().description()).contains("refused the TLS client certificate").contains(ENDPOINT)
+                .contains("handed back").doesNotContain("at-least-once").doesNotContain("are resent");
+        assertThat(outcome.error().cause()).contains(alert);
+    }
 }

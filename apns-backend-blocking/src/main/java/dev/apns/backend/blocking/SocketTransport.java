@@ -6,6 +6,7 @@ import dev.apns.Proxy;
 import dev.apns.ProxyException;
 import dev.apns.Trust;
 import dev.apns.spi.Certificate;
+import dev.apns.spi.ConnectFailure;
 import dev.apns.spi.ConnectRequest;
 import dev.apns.spi.Connection;
 
@@ -13,7 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -36,7 +39,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
@@ -72,6 +74,8 @@ public final class SocketTransport implements AutoCloseable {
     private final TlsContextFactory contextFactory;
     private final ConcurrentHashMap<ContextKey, SSLContext> contexts = new ConcurrentHashMap<>();
     private final Set<BlockingConnection> connections = ConcurrentHashMap.newKeySet();
+    /** Sockets whose connect or handshake is under way: {@link #close()} closes them, so no connect outlives it. */
+    private final Set<Socket> connecting = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connectionCounter = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object schedulerLock = new Object();
@@ -119,7 +123,12 @@ public final class SocketTransport implements AutoCloseable {
 
         Socket plain = new Socket();
         SSLSocket tls = null;
+        connecting.add(plain);
+        ScheduledFuture<?> interruptWatch = watchInterrupt(Thread.currentThread(), plain, endpoint, watchdog);
         try {
+            if (closed.get()) {
+                throw closedFailure();
+            }
             plain.setTcpNoDelay(true);
             if (request.proxy().isPresent()) {
                 tunnel(plain, request.proxy().get(), endpoint, request.connectTimeout(), watchdog);
@@ -139,7 +148,19 @@ public final class SocketTransport implements AutoCloseable {
             plain.setSoTimeout(0);
         } catch (IOException | RuntimeException e) {
             closeAfterFailedConnect(plain, tls, endpoint, e);
+            if (closed.get()) {
+                throw closedWhileConnecting(endpoint, e);
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                InterruptedIOException interrupted = new InterruptedIOException("Interrupted while connecting to "
+                        + endpoint + "; the connection attempt is abandoned.");
+                interrupted.initCause(e);
+                throw interrupted;
+            }
             throw e;
+        } finally {
+            interruptWatch.cancel(false);
+            connecting.remove(plain);
         }
 
         String protocol = tls.getSession().getProtocol();
@@ -167,6 +188,9 @@ public final class SocketTransport implements AutoCloseable {
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        for (Socket socket : connecting) {
+            closeQuietly(socket, null); // the connecting thread fails at once and reports the close
         }
         List<BlockingConnection> open = new ArrayList<>(connections);
         for (BlockingConnection connection : open) {
@@ -355,19 +379,44 @@ public final class SocketTransport implements AutoCloseable {
                 + describe(timeout), cause);
     }
 
+    /**
+     * Socket I/O ignores interrupts, so the watchdog looks at the connecting thread every
+     * {@link #INTERRUPT_POLL_MILLIS} and closes the socket once it is interrupted: a caller that gives up (a
+     * sender shutting down) is not held for the whole connect timeout.
+     */
+    private ScheduledFuture<?> watchInterrupt(Thread caller, Socket socket, Endpoint endpoint,
+                                              ScheduledThreadPoolExecutor watchdog) throws IOException {
+        try {
+            return watchdog.scheduleWithFixedDelay(() -> {
+                if (caller.isInterrupted()) {
+                    closeQuietly(socket, endpoint);
+                }
+            }, INTERRUPT_POLL_MILLIS, INTERRUPT_POLL_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            throw closedWhileConnecting(endpoint, e);
+        }
+    }
+
+    private static final long INTERRUPT_POLL_MILLIS = 20;
+
     private static void connectTcp(Socket plain, Endpoint endpoint, Duration timeout) throws IOException {
         InetSocketAddress address = new InetSocketAddress(endpoint.host(), endpoint.port());
         if (address.isUnresolved()) {
-            throw new UnknownHostException("Could not connect to " + endpoint + ": the host name "
-                    + endpoint.host() + " does not resolve.");
+            throw new ConnectFailure(ConnectFailure.Kind.UNREACHABLE, "Could not connect to " + endpoint
+                    + ": the host name " + endpoint.host() + " does not resolve.",
+                    new UnknownHostException(endpoint.host()));
         }
         try {
             plain.connect(address, millis(timeout));
         } catch (SocketTimeoutException e) {
-            throw withCause(new SocketTimeoutException("TCP connect to " + endpoint + " did not finish within "
-                    + describe(timeout) + "."), e);
+            throw new ConnectFailure(ConnectFailure.Kind.TIMED_OUT, "TCP connect to " + endpoint
+                    + " did not finish within " + describe(timeout) + ".", e);
         } catch (ConnectException e) {
-            throw withCause(new ConnectException("Could not connect to " + endpoint + ": " + e.getMessage() + "."), e);
+            throw new ConnectFailure(ConnectFailure.Kind.REFUSED_CONNECTION, "Could not connect to " + endpoint + ": "
+                    + e.getMessage() + ".", e);
+        } catch (NoRouteToHostException e) {
+            throw new ConnectFailure(ConnectFailure.Kind.UNREACHABLE, "Could not connect to " + endpoint + ": "
+                    + e.getMessage() + ".", e);
         } catch (IOException e) {
             throw new IOException("Could not connect to " + endpoint + ": " + e.getMessage() + ".", e);
         }
@@ -394,29 +443,19 @@ public final class SocketTransport implements AutoCloseable {
             tls.startHandshake();
         } catch (SocketTimeoutException e) {
             throw handshakeTimeout(endpoint, timeout, e);
-        } catch (SSLHandshakeException e) {
-            if (expired.get()) {
-                throw handshakeTimeout(endpoint, timeout, e);
-            }
-            throw withCause(new SSLHandshakeException("TLS handshake with " + endpoint + " failed: " + e.getMessage()), e);
-        } catch (SSLException e) {
-            if (expired.get()) {
-                throw handshakeTimeout(endpoint, timeout, e);
-            }
-            throw new SSLException("TLS handshake with " + endpoint + " failed: " + e.getMessage(), e);
         } catch (IOException e) {
             if (expired.get()) {
                 throw handshakeTimeout(endpoint, timeout, e);
             }
-            throw new SSLException("TLS handshake with " + endpoint + " failed: " + e, e);
+            throw HandshakeFailures.classify(endpoint, e);
         } finally {
             deadline.cancel(false);
         }
     }
 
-    private static SocketTimeoutException handshakeTimeout(Endpoint endpoint, Duration timeout, Exception cause) {
-        return withCause(new SocketTimeoutException("TLS handshake with " + endpoint + " did not finish within "
-                + describe(timeout) + "."), cause);
+    private static ConnectFailure handshakeTimeout(Endpoint endpoint, Duration timeout, Exception cause) {
+        return new ConnectFailure(ConnectFailure.Kind.TIMED_OUT, "TLS handshake with " + endpoint
+                + " did not finish within " + describe(timeout) + ".", cause);
     }
 
     private static void closeAfterFailedConnect(Socket plain, SSLSocket tls, Endpoint endpoint, Exception failure) {

@@ -8,6 +8,7 @@ import dev.apns.Credentials;
 import dev.apns.Endpoint;
 import dev.apns.Trust;
 import dev.apns.spi.CloseReason;
+import dev.apns.spi.ConnectFailure;
 import dev.apns.spi.ConnectRequest;
 import dev.apns.spi.Connection;
 import dev.apns.spi.Feature;
@@ -77,7 +78,7 @@ class BlockingBackendTest {
                 (socket, s) -> s.awaitClose());
 
         assertThatThrownBy(() -> backend.connect(request(server.endpoint()), new RecordingListener()))
-                .isInstanceOf(SSLHandshakeException.class)
+                .isInstanceOf(ConnectFailure.class).hasCauseInstanceOf(SSLHandshakeException.class)
                 .hasMessageStartingWith("TLS handshake with " + server.endpoint() + " failed:");
         // The server fails too: with the client's alert, or with a broken pipe when the client hung up first.
         assertThat(server.nextFailure(GENEROUS)).isInstanceOf(IOException.class);
@@ -89,7 +90,7 @@ class BlockingBackendTest {
         TlsTestServer server = tlsServer(otherHost, (socket, s) -> s.awaitClose());
 
         assertThatThrownBy(() -> backend.connect(request(server.endpoint()), new RecordingListener()))
-                .isInstanceOf(SSLHandshakeException.class)
+                .isInstanceOf(ConnectFailure.class).hasCauseInstanceOf(SSLHandshakeException.class)
                 .hasMessageStartingWith("TLS handshake with " + server.endpoint() + " failed:")
                 .hasMessageContaining("127.0.0.1");
     }
@@ -100,11 +101,12 @@ class BlockingBackendTest {
         Duration limit = Duration.ofMillis(300);
         long started = System.nanoTime();
 
-        SocketTimeoutException timeout = catchThrowableOfType(SocketTimeoutException.class,
+        ConnectFailure timeout = catchThrowableOfType(ConnectFailure.class,
                 () -> backend.connect(request(silent.endpoint(), limit, GENEROUS), new RecordingListener()));
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
 
         assertThat(timeout).hasMessage("TLS handshake with " + silent.endpoint() + " did not finish within 300 ms.");
+        assertThat(timeout.kind()).isEqualTo(ConnectFailure.Kind.TIMED_OUT);
         assertThat(elapsed).isBetween(Duration.ofMillis(250), Duration.ofSeconds(2));
     }
 
@@ -282,7 +284,7 @@ class BlockingBackendTest {
         }
 
         assertThatThrownBy(() -> backend.connect(request(closedPort), new RecordingListener()))
-                .isInstanceOf(java.net.ConnectException.class)
+                .isInstanceOf(ConnectFailure.class).hasCauseInstanceOf(java.net.ConnectException.class)
                 .hasMessageStartingWith("Could not connect to " + closedPort);
     }
 

@@ -10,6 +10,7 @@ import dev.apns.Trust;
 import dev.apns.backend.blocking.BlockingBackend;
 import dev.apns.spi.Backend;
 import dev.apns.spi.CloseReason;
+import dev.apns.spi.ConnectFailure;
 import dev.apns.spi.ConnectRequest;
 import dev.apns.spi.Connection;
 import dev.apns.spi.Feature;
@@ -61,21 +62,22 @@ class ConscryptBackendTest {
     void refusingAServerSignedByAnAuthorityItDoesNotTrustIsAnSslHandshakeException() {
         try (MockApnsServer stranger = MockApnsServer.builder(TestCertificates.create()).start()) {
             assertThatThrownBy(() -> backend.connect(request(stranger.gateway()), new RecordingListener()))
-                    .isInstanceOf(SSLHandshakeException.class)
+                    .isInstanceOf(ConnectFailure.class).hasCauseInstanceOf(SSLHandshakeException.class)
                     .hasMessageStartingWith("TLS handshake with " + stranger.gateway() + " failed:");
         }
     }
 
     @Test
-    void aHandshakeTheServerNeverAnswersIsASocketTimeout() throws Exception {
+    void aHandshakeTheServerNeverAnswersIsATimedOutConnectFailure() throws Exception {
         server.stallHandshakes(true);
         ConnectRequest request = new ConnectRequest(server.gateway(), backend.certificate(CREDENTIALS), TRUST,
                 Duration.ofMillis(300), GENEROUS);
 
-        SocketTimeoutException timeout = catchThrowableOfType(SocketTimeoutException.class,
+        ConnectFailure timeout = catchThrowableOfType(ConnectFailure.class,
                 () -> backend.connect(request, new RecordingListener()));
 
         assertThat(timeout).hasMessage("TLS handshake with " + server.gateway() + " did not finish within 300 ms.");
+        assertThat(timeout.kind()).isEqualTo(ConnectFailure.Kind.TIMED_OUT);
     }
 
     @Test

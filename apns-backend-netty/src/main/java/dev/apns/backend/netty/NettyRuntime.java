@@ -3,6 +3,8 @@ package dev.apns.backend.netty;
 import dev.apns.Endpoint;
 import dev.apns.Proxy;
 import dev.apns.Trust;
+import dev.apns.spi.Certificate;
+import dev.apns.spi.ConnectFailure;
 import dev.apns.spi.ConnectRequest;
 import dev.apns.spi.Connection;
 
@@ -33,15 +35,24 @@ import io.netty.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -194,8 +205,8 @@ final class NettyRuntime {
             if (proxy != null) {
                 throw NettyProxies.unreachable(proxy, endpoint, timeout, new SocketTimeoutException("TCP connect"));
             }
-            throw new SocketTimeoutException("TCP connect to " + endpoint + " did not finish within "
-                    + Durations.describe(timeout) + ".");
+            throw new ConnectFailure(ConnectFailure.Kind.TIMED_OUT, "TCP connect to " + endpoint
+                    + " did not finish within " + Durations.describe(timeout) + ".", null);
         }
         if (!connected.isSuccess()) {
             channel.close();
@@ -220,12 +231,13 @@ final class NettyRuntime {
         }
         if (tls == null) {
             channel.close();
-            throw new SSLException("TLS handshake with " + endpoint + " failed: the connection closed before TLS began.");
+            throw new ConnectFailure(ConnectFailure.Kind.BROKEN_OFF, "TLS handshake with " + endpoint
+                    + " failed: the connection closed before TLS began.", null);
         }
         Future<Channel> handshake = tls.handshakeFuture();
         if (!await(handshake, timeout, channel, endpoint)) {
-            throw new SocketTimeoutException("TLS handshake with " + endpoint + " did not finish within "
-                    + Durations.describe(timeout) + ".");
+            throw new ConnectFailure(ConnectFailure.Kind.TIMED_OUT, "TLS handshake with " + endpoint
+                    + " did not finish within " + Durations.describe(timeout) + ".", null);
         }
         if (!handshake.isSuccess()) {
             channel.close();
@@ -286,11 +298,16 @@ final class NettyRuntime {
 
     private static IOException tcpFailure(Endpoint endpoint, Duration timeout, Throwable cause) {
         if (cause instanceof io.netty.channel.ConnectTimeoutException) {
-            return withCause(new SocketTimeoutException("TCP connect to " + endpoint + " did not finish within "
-                    + Durations.describe(timeout) + "."), cause);
+            return new ConnectFailure(ConnectFailure.Kind.TIMED_OUT, "TCP connect to " + endpoint
+                    + " did not finish within " + Durations.describe(timeout) + ".", cause);
         }
         if (cause instanceof ConnectException) {
-            return withCause(new ConnectException("Could not connect to " + endpoint + ": " + reason(cause) + "."), cause);
+            return new ConnectFailure(ConnectFailure.Kind.REFUSED_CONNECTION, "Could not connect to " + endpoint + ": "
+                    + reason(cause) + ".", cause);
+        }
+        if (cause instanceof NoRouteToHostException) {
+            return new ConnectFailure(ConnectFailure.Kind.UNREACHABLE, "Could not connect to " + endpoint + ": "
+                    + reason(cause) + ".", cause);
         }
         if (cause instanceof ClosedChannelException || cause instanceof RejectedExecutionException) {
             return new IOException("Could not connect to " + endpoint + ": the channel was closed, most likely "
@@ -299,21 +316,50 @@ final class NettyRuntime {
         return new IOException("Could not connect to " + endpoint + ": " + reason(cause) + ".", cause);
     }
 
-    private static IOException handshakeFailure(Endpoint endpoint, Duration timeout, Throwable cause) {
+    private static ConnectFailure handshakeFailure(Endpoint endpoint, Duration timeout, Throwable cause) {
         Throwable failure = NettyConnection.unwrap(cause);
         if (failure instanceof SslHandshakeTimeoutException) {
-            return withCause(new SocketTimeoutException("TLS handshake with " + endpoint + " did not finish within "
-                    + Durations.describe(timeout) + "."), failure);
-        }
-        if (failure instanceof SSLHandshakeException) {
-            return withCause(new SSLHandshakeException("TLS handshake with " + endpoint + " failed: "
-                    + reason(failure)), failure);
+            return new ConnectFailure(ConnectFailure.Kind.TIMED_OUT, "TLS handshake with " + endpoint
+                    + " did not finish within " + Durations.describe(timeout) + ".", failure);
         }
         if (failure instanceof ClosedChannelException) {
-            return new SSLException("TLS handshake with " + endpoint + " failed: the connection closed before the "
-                    + "handshake completed.", failure);
+            return new ConnectFailure(ConnectFailure.Kind.BROKEN_OFF, "TLS handshake with " + endpoint
+                    + " failed: the connection closed before the handshake completed.", failure);
         }
-        return new SSLException("TLS handshake with " + endpoint + " failed: " + reason(failure), failure);
+        return new ConnectFailure(handshakeKind(failure), "TLS handshake with " + endpoint + " failed: "
+                + reason(failure), failure);
+    }
+
+    /** How the JDK's TLS and BoringSSL say that the peer hung up during the handshake. */
+    private static final List<String> HUNG_UP = List.of("terminated the handshake", "connection reset",
+            "closed by peer", "connection closed", "broken pipe", "unexpected eof", "end of stream",
+            "closed already", "closed while");
+
+    /**
+     * The kind of a handshake failure that is not a timeout: our trust manager's refusal arrives as a
+     * {@link CertificateException} cause, the server's as a received alert, a hang-up as a closed channel or
+     * an end of stream.
+     */
+    static ConnectFailure.Kind handshakeKind(Throwable failure) {
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < 16; t = t.getCause(), depth++) {
+            if (t instanceof CertificateException || t instanceof CertPathValidatorException
+                    || t instanceof CertPathBuilderException) {
+                return ConnectFailure.Kind.SERVER_NOT_TRUSTED;
+            }
+        }
+        boolean hungUp = !(failure instanceof SSLException);
+        depth = 0;
+        for (Throwable t = failure; t != null && depth < 16; t = t.getCause(), depth++) {
+            String text = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+            if (text.contains("received fatal alert") || text.contains("alert_") || text.contains("tlsv1 alert")
+                    || text.contains("sslv3 alert")) {
+                return ConnectFailure.Kind.CERTIFICATE_REFUSED_BY_SERVER;
+            }
+            hungUp |= t instanceof EOFException || t instanceof SocketException || t instanceof ClosedChannelException
+                    || HUNG_UP.stream().anyMatch(text::contains);
+        }
+        return hungUp ? ConnectFailure.Kind.BROKEN_OFF : ConnectFailure.Kind.LOCAL_CONFIGURATION;
     }
 
     /**

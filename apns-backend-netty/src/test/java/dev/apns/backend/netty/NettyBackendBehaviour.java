@@ -10,6 +10,7 @@ import dev.apns.Proxy;
 import dev.apns.ProxyException;
 import dev.apns.Trust;
 import dev.apns.spi.CloseReason;
+import dev.apns.spi.ConnectFailure;
 import dev.apns.spi.ConnectRequest;
 import dev.apns.spi.Connection;
 import dev.apns.testkit.RecordingListener;
@@ -179,7 +180,7 @@ abstract class NettyBackendBehaviour {
                 (socket, s) -> s.awaitClose());
 
         assertThatThrownBy(() -> backend.connect(request(server.endpoint()), listener()))
-                .isInstanceOf(SSLHandshakeException.class)
+                .isInstanceOf(ConnectFailure.class).hasCauseInstanceOf(SSLHandshakeException.class)
                 .hasMessageStartingWith("TLS handshake with " + server.endpoint() + " failed:");
         // The server fails too: with the client's alert, or with a broken pipe when the client hung up first.
         assertThat(server.nextFailure(GENEROUS)).isInstanceOf(java.io.IOException.class);
@@ -191,7 +192,7 @@ abstract class NettyBackendBehaviour {
         TlsTestServer server = tlsServer(otherHost, (socket, s) -> s.awaitClose());
 
         assertThatThrownBy(() -> backend.connect(request(server.endpoint()), listener()))
-                .isInstanceOf(SSLHandshakeException.class)
+                .isInstanceOf(ConnectFailure.class).hasCauseInstanceOf(SSLHandshakeException.class)
                 .hasMessageStartingWith("TLS handshake with " + server.endpoint() + " failed:")
                 .hasStackTraceContaining("127.0.0.1");
     }
@@ -208,14 +209,15 @@ abstract class NettyBackendBehaviour {
     }
 
     @Test
-    void aHandshakeThatNeverFinishesIsASocketTimeoutSayingWhereAndTheListenerHearsNothing() throws Exception {
+    void aHandshakeThatNeverFinishesIsATimedOutConnectFailureSayingWhereAndTheListenerHearsNothing() throws Exception {
         TlsTestServer silent = track(TlsTestServer.tcp((socket, s) -> s.awaitClose()));
         RecordingListener listener = listener();
 
-        SocketTimeoutException timeout = catchThrowableOfType(SocketTimeoutException.class,
+        ConnectFailure timeout = catchThrowableOfType(ConnectFailure.class,
                 () -> backend.connect(request(silent.endpoint(), Duration.ofMillis(300), GENEROUS), listener));
 
         assertThat(timeout).hasMessage("TLS handshake with " + silent.endpoint() + " did not finish within 300 ms.");
+        assertThat(timeout.kind()).isEqualTo(ConnectFailure.Kind.TIMED_OUT);
         assertThat(listener.events()).isEmpty();
     }
 
@@ -414,7 +416,7 @@ abstract class NettyBackendBehaviour {
         }
 
         assertThatThrownBy(() -> backend.connect(request(closedPort), listener()))
-                .isInstanceOf(ConnectException.class)
+                .isInstanceOf(ConnectFailure.class).hasCauseInstanceOf(ConnectException.class)
                 .hasMessageStartingWith("Could not connect to " + closedPort + ": ")
                 .hasMessageContaining("refused");
     }

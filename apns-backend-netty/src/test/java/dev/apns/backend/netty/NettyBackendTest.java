@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.apns.Trust;
 import dev.apns.spi.Backend;
+import dev.apns.spi.ConnectFailure;
 import dev.apns.spi.ConnectRequest;
 import dev.apns.spi.Connection;
 import dev.apns.spi.Feature;
@@ -190,7 +191,8 @@ class NettyBackendTest {
                 GENEROUS);
 
         assertThatThrownBy(() -> backend.connect(request, new RecordingListener()))
-                .isInstanceOf(SocketTimeoutException.class);
+                .isInstanceOf(ConnectFailure.class)
+                .satisfies(e -> assertThat(((ConnectFailure) e).kind()).isEqualTo(ConnectFailure.Kind.TIMED_OUT));
 
         backend.close();
         assertThat(nettyThreadsStillAliveAfter(Duration.ofSeconds(3))).isEmpty();
