@@ -44,6 +44,8 @@ final class Http2Worker implements SenderWorker, Runnable {
     private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
     private final long requestTimeoutNanos;
     private volatile Http2Link current;
+    /** True while the thread waits for a connect: it holds no notification then. */
+    private volatile boolean connecting;
     private boolean everConnected;
     private final Backoff backoff;
     private long nextTickNanos;
@@ -64,6 +66,7 @@ final class Http2Worker implements SenderWorker, Runnable {
 
     @Override
     public void start() {
+        sender.session.track(thread);
         thread.start();
     }
 
@@ -109,12 +112,16 @@ final class Http2Worker implements SenderWorker, Runnable {
             }
         }
         sender.wake();
+        if (connecting) {
+            // Waiting for a connect, the thread holds nothing: do not let a stalled handshake hold the shutdown.
+            thread.interrupt();
+        }
         try {
-            thread.join(TimeUnit.SECONDS.toMillis(5));
+            thread.join(connecting ? StreamWorker.CONNECTING_JOIN_MILLIS : TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (thread.isAlive()) {
+        if (thread.isAlive() && !connecting) {
             LOG.warn("Sender thread {} did not stop within 5 s.", thread.getName());
         }
         return leftovers;
@@ -147,6 +154,7 @@ final class Http2Worker implements SenderWorker, Runnable {
         } finally {
             leftovers.addAll(batch);
             batch.clear();
+            sender.session.untrack(thread);
         }
     }
 
@@ -281,8 +289,13 @@ final class Http2Worker implements SenderWorker, Runnable {
 
     private void connect() throws InterruptedException {
         Http2Link link = new Http2Link(this, target.engine(), System.nanoTime());
+        connecting = true;
         try {
             Connection connection = sender.session.connectHttp2(target, link);
+            if (sender.isStopped()) {
+                connection.close();
+                return;
+            }
             link.attach(connection);
             if (everConnected) {
                 sender.reconnects.increment();
@@ -300,6 +313,8 @@ final class Http2Worker implements SenderWorker, Runnable {
             LOG.debug("Connecting to {} failed: {}; retrying in {} ms.", target.endpoint(), e.toString(),
                     TimeUnit.NANOSECONDS.toMillis(backoff.stepNanos()));
             backOff();
+        } finally {
+            connecting = false;
         }
     }
 

@@ -45,7 +45,7 @@ final class StreamWorker implements SenderWorker, Runnable {
      */
     static final long SENTINEL_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** How long {@link #stop()} waits for a thread that is connecting (and holds nothing) to end. */
-    private static final long CONNECTING_JOIN_MILLIS = 50;
+    static final long CONNECTING_JOIN_MILLIS = 50;
     private static final byte[] SENTINEL_PAYLOAD = "{}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final StreamSender sender;
