@@ -166,7 +166,7 @@ class MessageTest {
             assertThat(minimal().priority(255).build().priority()).isEqualTo(OptionalInt.of(255));
             assertThatThrownBy(() -> minimal().priority(256))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("Priority must be 0 to 255 (Apple uses 10 and 5); was 256.");
+                    .hasMessage("Priority must be 0 to 255 (Apple uses 10, 5 and 1); was 256.");
             assertThatThrownBy(() -> minimal().priority(-1))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("was -1");
