@@ -77,10 +77,10 @@ final class Http2TestClient implements AutoCloseable {
     private final Map<Integer, Http2Headers> responseHeaders = new ConcurrentHashMap<>();
     private final Map<Integer, StringBuilder> bodies = new ConcurrentHashMap<>();
 
-    private Http2TestClient(MockApnsHttp2Server server, IssuedCertificate clientCertificate) throws Exception {
+    private Http2TestClient(int port, X509Certificate authority, IssuedCertificate clientCertificate) throws Exception {
         SslContextBuilder tls = SslContextBuilder.forClient()
                 .sslProvider(SslProvider.JDK)
-                .trustManager(server.certificates().authority().certificate())
+                .trustManager(authority)
                 .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
@@ -94,7 +94,7 @@ final class Http2TestClient implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(context.newHandler(ch.alloc(), "127.0.0.1", server.address().port()),
+                        ch.pipeline().addLast(context.newHandler(ch.alloc(), "127.0.0.1", port),
                                 handler, new ChannelInboundHandlerAdapter() {
                                     @Override
                                     public void channelInactive(ChannelHandlerContext ctx) {
@@ -108,15 +108,21 @@ final class Http2TestClient implements AutoCloseable {
                                 });
                     }
                 });
-        channel = bootstrap.connect("127.0.0.1", server.address().port()).sync().channel();
+        channel = bootstrap.connect("127.0.0.1", port).sync().channel();
     }
 
     static Http2TestClient connect(MockApnsHttp2Server server) throws Exception {
-        return new Http2TestClient(server, null);
+        return connect(server, null);
     }
 
     static Http2TestClient connect(MockApnsHttp2Server server, IssuedCertificate clientCertificate) throws Exception {
-        return new Http2TestClient(server, clientCertificate);
+        return new Http2TestClient(server.address().port(), server.certificates().authority().certificate(),
+                clientCertificate);
+    }
+
+    /** A client of a server on 127.0.0.1:{@code port} whose certificate {@code authority} issued. */
+    static Http2TestClient connect(int port, X509Certificate authority) throws Exception {
+        return new Http2TestClient(port, authority, null);
     }
 
     /** A POST to {@code /3/device/<token>} with the given extra headers (name, value, name, value, ...). */
@@ -166,16 +172,26 @@ final class Http2TestClient implements AutoCloseable {
         return values;
     }
 
-    /** Waits until a SETTINGS frame with this SETTINGS_MAX_CONCURRENT_STREAMS arrived (and was applied). */
+    /** Waits until a SETTINGS frame with this SETTINGS_MAX_CONCURRENT_STREAMS arrived. */
     boolean awaitMaxConcurrentStreams(long value, Duration timeout) throws InterruptedException {
+        return awaitSettings(() -> maxConcurrentStreamsSeen().contains(value), timeout);
+    }
+
+    /** Waits until {@code count} SETTINGS frames with SETTINGS_MAX_CONCURRENT_STREAMS arrived. */
+    boolean awaitMaxConcurrentStreamsCount(int count, Duration timeout) throws InterruptedException {
+        return awaitSettings(() -> maxConcurrentStreamsSeen().size() >= count, timeout);
+    }
+
+    private static boolean awaitSettings(java.util.function.BooleanSupplier condition, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (maxConcurrentStreamsSeen().contains(value)) {
+            if (condition.getAsBoolean()) {
                 return true;
             }
             Thread.sleep(5);
         }
-        return false;
+        return condition.getAsBoolean();
     }
 
     private void connectionClosed() {

@@ -152,7 +152,7 @@ class MockHttp2FaultsTest {
             server.lowerMaxConcurrentStreams(1);
             assertThat(client.awaitMaxConcurrentStreams(1, WAIT)).isTrue();
             server.restoreMaxConcurrentStreams();
-            assertThat(server.awaitUntil(() -> client.maxConcurrentStreamsSeen().size() == 4, WAIT)).isTrue();
+            assertThat(client.awaitMaxConcurrentStreamsCount(4, WAIT)).isTrue();
             assertThat(client.maxConcurrentStreamsSeen()).containsExactly(1L, 1000L, 1L, 1000L);
         }
     }
