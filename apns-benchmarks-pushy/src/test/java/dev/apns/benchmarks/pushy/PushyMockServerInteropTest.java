@@ -29,8 +29,11 @@ import dev.apns.testkit.TestCertificates;
 import dev.apns.testkit.h2.TestSigningKey;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.handler.codec.http2.Http2Headers;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -69,8 +72,15 @@ class PushyMockServerInteropTest {
     private static final String TOPIC = "com.example.interop";
     private static final TestCertificates certificates = TestCertificates.create();
     private static final TestSigningKey key = TestSigningKey.generate();
+    /** One event loop for every server of the class: Pushy's own would take 2 s of quiet period to shut down each. */
+    private static final EventLoopGroup serverLoop = new NioEventLoopGroup(1);
 
-    /** A Pushy mock server on an ephemeral port, with its own event loop, shut down by {@link #close}. */
+    @AfterAll
+    static void stopTheServerLoop() throws Exception {
+        serverLoop.shutdownGracefully(0, 5, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS);
+    }
+
+    /** A Pushy mock server on an ephemeral port, shut down by {@link #close}. */
     private record PushyServer(MockApnsServer server, int port) implements AutoCloseable {
         static PushyServer start(PushNotificationHandlerFactory handlers, MockApnsServerListener listener, boolean alpn)
                 throws Exception {
@@ -78,6 +88,7 @@ class PushyMockServerInteropTest {
             MockApnsServerBuilder builder = new MockApnsServerBuilder()
                     .setServerCredentials(tls.chain().toArray(new X509Certificate[0]), tls.privateKey(), null)
                     .setHandlerFactory(handlers)
+                    .setEventLoopGroup(serverLoop)
                     .setUseAlpn(alpn);
             if (listener != null) {
                 builder.setListener(listener);
