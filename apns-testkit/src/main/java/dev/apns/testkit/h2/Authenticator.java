@@ -1,5 +1,7 @@
 package dev.apns.testkit.h2;
 
+import io.netty.util.AsciiString;
+
 import java.util.Map;
 import java.util.Set;
 
@@ -28,7 +30,10 @@ final class Authenticator {
     private final MockApnsHttp2Server server;
     private final String certificateSubject;
     private String currentToken;
+    /** The header value that carried {@link #currentToken}, to skip re-reading the same header on every request. */
+    private CharSequence currentHeader;
     private ProviderTokens.Registration currentKey;
+    private Result currentResult;
     private long currentIssuedAtSeconds;
     private long changedAtMillis;
     private String boundTeam;
@@ -56,6 +61,11 @@ final class Authenticator {
         if (authorization == null || authorization.length() == 0) {
             return Result.failed("MissingProviderToken");
         }
+        if (currentHeader != null
+                && (currentHeader == authorization || AsciiString.contentEquals(currentHeader, authorization))
+                && server.keys().get(currentKey.keyId()) == currentKey) {
+            return current(server.clock().millis()); // the common case: the same token as on the last request
+        }
         String value = authorization.toString();
         if (!value.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return Result.failed("InvalidProviderToken");
@@ -77,17 +87,25 @@ final class Authenticator {
             }
             currentToken = token;
             currentKey = key;
+            currentResult = new Result(null, key.topics(), false, key.teamId(), key.keyId(), null);
             currentIssuedAtSeconds = verification.issuedAtSeconds();
             changedAtMillis = now;
             boundTeam = key.teamId();
         } else if (server.keys().get(currentKey.keyId()) != currentKey) {
             // The key was unregistered or replaced since the token was verified: verify it again.
             currentToken = null;
+            currentHeader = null;
             return authenticate(authorization);
         }
+        // The header's own instance: HPACK hands out the same one for an indexed field, so the next check is ==.
+        currentHeader = authorization;
+        return current(now);
+    }
+
+    private Result current(long now) {
         if (now - currentIssuedAtSeconds * 1000 > server.tokenLifetime().toMillis()) {
             return Result.failed("ExpiredProviderToken");
         }
-        return new Result(null, currentKey.topics(), false, currentKey.teamId(), currentKey.keyId(), null);
+        return currentResult;
     }
 }

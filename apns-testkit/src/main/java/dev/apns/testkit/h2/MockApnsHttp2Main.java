@@ -25,7 +25,8 @@ import java.util.Set;
  *
  * <pre>
  * java -cp ... dev.apns.testkit.h2.MockApnsHttp2Main [--port N] [--no-record] [--max-concurrent-streams N]
- *     [--threads N] [--topic BUNDLE_ID]... [--team-id ID] [--key-id ID] [--signing-key-file PATH]
+ *     [--no-first-request-limit] [--threads N] [--topic BUNDLE_ID]... [--team-id ID] [--key-id ID] [--signing-key-file PATH]
+ *     [--key-info-file PATH]
  * </pre>
  *
  * It generates a signing key (and registers it for the topics, {@code com.example.app} by default) and a client
@@ -45,18 +46,22 @@ import java.util.Set;
  * ready
  * </pre>
  *
+ * With {@code --key-info-file} it also writes {@code team-id=}, {@code key-id=}, {@code topics=} and
+ * {@code address=} lines to that file once the server is bound (the .p8 file holds the key alone, as Apple's does),
  * and serves until standard input ends or the process is killed. Lines on standard input are commands:
  * {@code count} prints {@code accepted=N}, {@code rejected} prints {@code rejected=N}, {@code reset} clears faults and
  * counters and prints {@code ok}; anything else prints {@code unknown command}. Exit status 2 for bad arguments, 1
  * when the port cannot be bound or the key file cannot be written. The keys are throw-away test keys.
  */
 public final class MockApnsHttp2Main {
-    private static final String USAGE = "Usage: MockApnsHttp2Main [--port N] [--no-record] [--max-concurrent-streams N] "
-            + "[--threads N] [--topic BUNDLE_ID]... [--team-id ID] [--key-id ID] [--signing-key-file PATH]";
+    private static final String USAGE = "Usage: MockApnsHttp2Main [--port N] [--no-record] [--max-concurrent-streams N] [--no-first-request-limit] "
+            + "[--threads N] [--topic BUNDLE_ID]... [--team-id ID] [--key-id ID] [--signing-key-file PATH] "
+            + "[--key-info-file PATH]";
 
     private MockApnsHttp2Main() {
     }
 
+    /** Runs the server as described above; exits with status 2 for bad arguments and 1 when it cannot start. */
     public static void main(String[] args) {
         int status = run(args, System.in, System.out, System.err);
         if (status != 0) {
@@ -91,7 +96,8 @@ public final class MockApnsHttp2Main {
             MockApnsHttp2Server.Builder builder = MockApnsHttp2Server.builder(certificates)
                     .port(options.port)
                     .recordAccepted(options.record)
-                    .maxConcurrentStreams(options.maxConcurrentStreams);
+                    .maxConcurrentStreams(options.maxConcurrentStreams)
+                    .firstRequestLimit(options.firstRequestLimit);
             if (options.threads > 0) {
                 builder.eventLoopThreads(options.threads);
             }
@@ -103,6 +109,16 @@ public final class MockApnsHttp2Main {
         try (MockApnsHttp2Server server = started) {
             key.register(server, options.topics);
             server.allowCertificateTopics(client, options.topics);
+            if (options.keyInfoFile != null) {
+                try {
+                    Files.writeString(options.keyInfoFile, "team-id=" + key.teamId() + "\nkey-id=" + key.keyId()
+                            + "\ntopics=" + String.join(",", options.topics) + "\naddress=" + server.address() + "\n",
+                            StandardCharsets.US_ASCII);
+                } catch (IOException e) {
+                    err.println("Cannot write the key's ids to " + options.keyInfoFile + ": " + e);
+                    return 1;
+                }
+            }
             Thread hook = new Thread(server::close, "mock-apns-h2-main-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             out.println("address=" + server.address());
@@ -157,12 +173,14 @@ public final class MockApnsHttp2Main {
     private static final class Options {
         int port;
         boolean record = true;
+        boolean firstRequestLimit = true;
         int maxConcurrentStreams = 1000;
         int threads;
         Set<String> topics = new LinkedHashSet<>();
         String teamId;
         String keyId;
         Path signingKeyFile;
+        Path keyInfoFile;
 
         static Options parse(String[] args) {
             Options options = new Options();
@@ -171,6 +189,7 @@ public final class MockApnsHttp2Main {
                 switch (args[i]) {
                     case "--port" -> options.port = number(args, ++i, "--port", 0, 65535);
                     case "--no-record" -> options.record = false;
+                    case "--no-first-request-limit" -> options.firstRequestLimit = false;
                     case "--max-concurrent-streams" -> options.maxConcurrentStreams =
                             number(args, ++i, "--max-concurrent-streams", 1, Integer.MAX_VALUE);
                     case "--threads" -> options.threads = number(args, ++i, "--threads", 1, 256);
@@ -178,6 +197,7 @@ public final class MockApnsHttp2Main {
                     case "--team-id" -> options.teamId = value(args, ++i, "--team-id");
                     case "--key-id" -> options.keyId = value(args, ++i, "--key-id");
                     case "--signing-key-file" -> options.signingKeyFile = Paths.get(value(args, ++i, "--signing-key-file"));
+                    case "--key-info-file" -> options.keyInfoFile = Paths.get(value(args, ++i, "--key-info-file"));
                     default -> throw new IllegalArgumentException("Unknown argument '" + args[i] + "'.");
                 }
             }

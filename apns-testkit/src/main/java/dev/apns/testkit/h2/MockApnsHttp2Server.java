@@ -8,18 +8,12 @@ import java.security.interfaces.ECPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -45,42 +39,28 @@ import java.util.function.BooleanSupplier;
  */
 public final class MockApnsHttp2Server implements AutoCloseable {
     private final TestCertificates certificates;
-    private final boolean recording;
     private final Clock clock;
     private final Duration tokenLifetime;
     private final Duration tokenUpdateInterval;
     private final int configuredMaxStreams;
+    private final boolean firstRequestLimit;
     private volatile int maxConcurrentStreams;
     private final FaultScript script = new FaultScript();
     private final Map<String, ProviderTokens.Registration> keys = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> certificateTopics = new ConcurrentHashMap<>();
-    private final Set<MockHttp2Connection> connections = ConcurrentHashMap.newKeySet();
+    private final Observations observations;
     private final ServerTransport transport;
     private final Endpoint address;
 
-    private final AtomicLong requests = new AtomicLong();
-    private final AtomicLong acceptedCount = new AtomicLong();
-    private final AtomicLong rejectedCount = new AtomicLong();
-    private final AtomicLong resetCount = new AtomicLong();
-    private final AtomicInteger connectionSerial = new AtomicInteger();
-    private final AtomicInteger connectionsAccepted = new AtomicInteger();
-    private final AtomicInteger refusedConnections = new AtomicInteger();
-    private final AtomicInteger handshakeFailures = new AtomicInteger();
-
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private volatile int waiters;
-    private final List<AcceptedNotification> accepted = new ArrayList<>(); // guarded by lock
-    private final List<RejectedRequest> rejected = new ArrayList<>(); // guarded by lock
-
     private MockApnsHttp2Server(Builder builder) {
         this.certificates = builder.certificates;
-        this.recording = builder.recordAccepted;
         this.clock = builder.clock;
         this.tokenLifetime = builder.tokenLifetime;
         this.tokenUpdateInterval = builder.tokenUpdateInterval;
         this.configuredMaxStreams = builder.maxConcurrentStreams;
+        this.firstRequestLimit = builder.firstRequestLimit;
         this.maxConcurrentStreams = builder.maxConcurrentStreams;
+        this.observations = new Observations(builder.recordAccepted);
         this.transport = new ServerTransport(this, certificates, builder.port, builder.eventLoopThreads, builder.openSsl);
         this.address = new Endpoint("127.0.0.1", transport.port());
     }
@@ -101,6 +81,7 @@ public final class MockApnsHttp2Server implements AutoCloseable {
         private Duration tokenUpdateInterval = Duration.ofMinutes(20);
         private int eventLoopThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         private boolean openSsl = true;
+        private boolean firstRequestLimit = true;
 
         private Builder(TestCertificates certificates) {
             this.certificates = Objects.requireNonNull(certificates, "certificates");
@@ -124,6 +105,16 @@ public final class MockApnsHttp2Server implements AutoCloseable {
         /** SETTINGS_MAX_CONCURRENT_STREAMS once the first-request limit is lifted (default 1000, as Apple sends). */
         public Builder maxConcurrentStreams(int streams) {
             this.maxConcurrentStreams = requirePositive(streams, "maxConcurrentStreams");
+            return this;
+        }
+
+        /**
+         * Whether a token connection starts with SETTINGS_MAX_CONCURRENT_STREAMS 1 until a request with a good
+         * provider token was answered, as at Apple (default true); streams beyond the limit get RST_STREAM
+         * REFUSED_STREAM. Turn it off for load tools that cannot wait for the first answer.
+         */
+        public Builder firstRequestLimit(boolean limit) {
+            this.firstRequestLimit = limit;
             return this;
         }
 
@@ -258,8 +249,9 @@ public final class MockApnsHttp2Server implements AutoCloseable {
 
     /**
      * After {@code n} more requests (counted from this call), answers the n-th, then sends GOAWAY on its connection
-     * with {@code errorCode} and that request's stream as the last-stream-id: streams above it are not processed
-     * (never answered), those at or below are answered, then the connection closes. Once.
+     * with {@code errorCode} and that request's stream (or a higher one already processed) as the last-stream-id:
+     * streams above it are not processed (never answered), those at or below are answered, then the connection
+     * closes. Once.
      */
     public void goAwayAfter(long n, long errorCode) {
         goAwayAfter(n, errorCode, null);
@@ -267,8 +259,23 @@ public final class MockApnsHttp2Server implements AutoCloseable {
 
     /** Like {@link #goAwayAfter(long, long)}, with {@code {"reason":"..."}} as the GOAWAY's debug data. */
     public void goAwayAfter(long n, long errorCode, String reason) {
-        schedule(requests.get() + requirePositive(n, "goAwayAfter"), FaultScript.NumberedFault.Kind.GO_AWAY,
+        schedule(observations.requests() + requirePositive(n, "goAwayAfter"), FaultScript.NumberedFault.Kind.GO_AWAY,
                 errorCode, reason == null ? null : Reasons.requireWord(reason));
+    }
+
+    /**
+     * Like {@link #goAwayAfter(long, long, String)}, for the request numbered {@code requestNumber} (counted from the
+     * start or the last reset) rather than one counted from now; {@code reason} may be null. Any number of these can
+     * be scheduled; each connection sends one GOAWAY at most.
+     */
+    public void goAwayAtRequest(long requestNumber, long errorCode, String reason) {
+        schedule(requestNumber, FaultScript.NumberedFault.Kind.GO_AWAY, errorCode,
+                reason == null ? null : Reasons.requireWord(reason));
+    }
+
+    /** Like {@link #dropConnectionAfter(long)}, for the request numbered {@code requestNumber}. */
+    public void dropConnectionAtRequest(long requestNumber) {
+        schedule(requestNumber, FaultScript.NumberedFault.Kind.DROP_CONNECTION, 0, null);
     }
 
     /**
@@ -284,7 +291,7 @@ public final class MockApnsHttp2Server implements AutoCloseable {
      * and without answering it, a GOAWAY or a TLS close: streams still open are left unanswered. Once.
      */
     public void dropConnectionAfter(long n) {
-        schedule(requests.get() + requirePositive(n, "dropConnectionAfter"),
+        schedule(observations.requests() + requirePositive(n, "dropConnectionAfter"),
                 FaultScript.NumberedFault.Kind.DROP_CONNECTION, 0, null);
     }
 
@@ -304,7 +311,7 @@ public final class MockApnsHttp2Server implements AutoCloseable {
      */
     public void lowerMaxConcurrentStreams(int streams) {
         maxConcurrentStreams = requirePositive(streams, "lowerMaxConcurrentStreams");
-        connections.forEach(connection -> connection.execute(() -> connection.maxConcurrentStreamsChanged(streams)));
+        observations.connections().forEach(connection -> connection.execute(() -> connection.maxConcurrentStreamsChanged(streams)));
     }
 
     /** Goes back to the configured SETTINGS_MAX_CONCURRENT_STREAMS, announcing it on every open connection. */
@@ -341,7 +348,7 @@ public final class MockApnsHttp2Server implements AutoCloseable {
     /** Answers the requests held since {@link #stopAnswering()}, and later ones at once. */
     public void resumeAnswering() {
         script.answering(true);
-        connections.forEach(connection -> connection.execute(connection::releaseHeld));
+        observations.connections().forEach(connection -> connection.execute(connection::releaseHeld));
     }
 
     /** Closes new TCP connections at once, before TLS (counted by {@link #refusedConnections()}), while true. */
@@ -351,7 +358,7 @@ public final class MockApnsHttp2Server implements AutoCloseable {
 
     /** Closes every open connection at once (a TCP reset), as a crash would. */
     public void disconnectAll() {
-        connections.forEach(connection -> connection.execute(connection::drop));
+        observations.connections().forEach(connection -> connection.execute(connection::drop));
     }
 
     /**
@@ -361,21 +368,8 @@ public final class MockApnsHttp2Server implements AutoCloseable {
     public void reset() {
         script.clear();
         maxConcurrentStreams = configuredMaxStreams;
-        lock.lock();
-        try {
-            requests.set(0);
-            acceptedCount.set(0);
-            rejectedCount.set(0);
-            resetCount.set(0);
-            connectionsAccepted.set(0);
-            refusedConnections.set(0);
-            handshakeFailures.set(0);
-            accepted.clear();
-            rejected.clear();
-        } finally {
-            lock.unlock();
-        }
-        connections.forEach(connection -> connection.execute(connection::releaseHeld));
+        observations.clear();
+        observations.connections().forEach(connection -> connection.execute(connection::releaseHeld));
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -383,67 +377,57 @@ public final class MockApnsHttp2Server implements AutoCloseable {
 
     /** Every accepted notification in order (empty when recording is off). */
     public List<AcceptedNotification> accepted() {
-        lock.lock();
-        try {
-            return List.copyOf(accepted);
-        } finally {
-            lock.unlock();
-        }
+        return observations.accepted();
     }
 
     /** Every request answered with an error status, in order (empty when recording is off). */
     public List<RejectedRequest> rejected() {
-        lock.lock();
-        try {
-            return List.copyOf(rejected);
-        } finally {
-            lock.unlock();
-        }
+        return observations.rejected();
     }
 
     /** Requests answered 200. */
     public long acceptedCount() {
-        return acceptedCount.get();
+        return observations.acceptedCount();
     }
 
     /** Requests answered with an error status (scripted ones included). */
     public long rejectedCount() {
-        return rejectedCount.get();
+        return observations.rejectedCount();
     }
 
     /** Requests answered with RST_STREAM by {@link #resetStream(long, long)}. */
     public long resetCount() {
-        return resetCount.get();
+        return observations.resetCount();
     }
 
     /** Requests the server had complete, answered or not. */
     public long processedCount() {
-        return requests.get();
+        return observations.requests();
     }
 
     /** Connections that completed TLS and began HTTP/2. */
     public int connectionsAccepted() {
-        return connectionsAccepted.get();
+        return observations.connectionsAccepted();
     }
 
     /** HTTP/2 connections open now. */
     public int openConnections() {
-        return connections.size();
+        return observations.connections().size();
     }
 
     /** Connections closed before TLS by {@link #refuseHandshakes(boolean)}. */
     public int refusedConnections() {
-        return refusedConnections.get();
+        return observations.refusedConnections();
     }
 
     /** TLS handshakes that failed, and connections that chose a protocol other than {@code h2}. */
     public int handshakeFailures() {
-        return handshakeFailures.get();
+        return observations.handshakeFailures();
     }
 
     /** Waits until at least {@code count} notifications were accepted; false when {@code timeout} passed first. */
     public boolean awaitAccepted(long count, Duration timeout) {
-        return awaitUntil(() -> acceptedCount.get() >= count, timeout);
+        return awaitUntil(() -> observations.acceptedCount() >= count, timeout);
     }
 
     /**
@@ -451,25 +435,8 @@ public final class MockApnsHttp2Server implements AutoCloseable {
      * connection opens or closes. False when {@code timeout} passed first.
      */
     public boolean awaitUntil(BooleanSupplier condition, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        lock.lock();
-        try {
-            waiters++;
-            while (!condition.getAsBoolean()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                changed.awaitNanos(left);
-            }
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return condition.getAsBoolean();
-        } finally {
-            waiters--;
-            lock.unlock();
-        }
+        Objects.requireNonNull(condition, "condition");
+        return observations.awaitUntil(condition, Objects.requireNonNull(timeout, "timeout"));
     }
 
     /** Closes every connection and the listener, and ends the event loop threads. */
@@ -506,6 +473,10 @@ public final class MockApnsHttp2Server implements AutoCloseable {
         return maxConcurrentStreams;
     }
 
+    boolean firstRequestLimit() {
+        return firstRequestLimit;
+    }
+
     Map<String, ProviderTokens.Registration> keys() {
         return keys;
     }
@@ -514,80 +485,7 @@ public final class MockApnsHttp2Server implements AutoCloseable {
         return certificateTopics.get(subject);
     }
 
-    boolean recording() {
-        return recording;
-    }
-
-    long nextRequestNumber() {
-        return requests.incrementAndGet();
-    }
-
-    int nextConnectionNumber() {
-        return connectionSerial.incrementAndGet();
-    }
-
-    void record(AcceptedNotification notification) {
-        lock.lock();
-        try {
-            accepted.add(notification);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    void countAccepted() {
-        acceptedCount.incrementAndGet();
-        wakeWaiters();
-    }
-
-    void countRejected(RejectedRequest request) {
-        rejectedCount.incrementAndGet();
-        if (recording) {
-            lock.lock();
-            try {
-                rejected.add(request);
-            } finally {
-                lock.unlock();
-            }
-        }
-        wakeWaiters();
-    }
-
-    void countReset() {
-        resetCount.incrementAndGet();
-        wakeWaiters();
-    }
-
-    void countRefused() {
-        refusedConnections.incrementAndGet();
-        wakeWaiters();
-    }
-
-    void countHandshakeFailure() {
-        handshakeFailures.incrementAndGet();
-        wakeWaiters();
-    }
-
-    void connectionOpened(MockHttp2Connection connection) {
-        connections.add(connection);
-        connectionsAccepted.incrementAndGet();
-        wakeWaiters();
-    }
-
-    void connectionClosed(MockHttp2Connection connection) {
-        if (connections.remove(connection)) {
-            wakeWaiters();
-        }
-    }
-
-    private void wakeWaiters() {
-        if (waiters > 0) {
-            lock.lock();
-            try {
-                changed.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        }
+    Observations observations() {
+        return observations;
     }
 }

@@ -53,6 +53,8 @@ final class MockHttp2Connection extends Http2ConnectionHandler {
     private int goAwayLastStreamId = -1;
     /** Responses scheduled for later or held back, not yet written. */
     private int deferred;
+    /** The highest stream id whose request was processed (answered, held or reset) here. */
+    private int highestProcessedStreamId;
     private boolean dropped;
 
     private static final class PendingRequest {
@@ -89,7 +91,7 @@ final class MockHttp2Connection extends Http2ConnectionHandler {
             this.number = number;
             this.authenticator = authenticator;
             server(true);
-            int streams = authenticator.tokenMode() ? 1 : server.maxConcurrentStreams();
+            int streams = limited(server, authenticator) ? 1 : server.maxConcurrentStreams();
             initialSettings(new Http2Settings().maxConcurrentStreams(streams).maxHeaderListSize(MAX_HEADER_LIST_SIZE));
             gracefulShutdownTimeoutMillis(1000);
         }
@@ -115,7 +117,12 @@ final class MockHttp2Connection extends Http2ConnectionHandler {
         this.server = server;
         this.number = number;
         this.evaluator = new RequestEvaluator(server, authenticator, number);
-        this.raised = !authenticator.tokenMode();
+        this.raised = !limited(server, authenticator);
+    }
+
+    /** Whether the connection starts with the first-request limit of one stream. */
+    private static boolean limited(MockApnsHttp2Server server, Authenticator authenticator) {
+        return authenticator.tokenMode() && server.firstRequestLimit();
     }
 
     /** The frames this connection acts on. */
@@ -168,20 +175,20 @@ final class MockHttp2Connection extends Http2ConnectionHandler {
     public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
         this.ctx = ctx;
         super.handlerAdded(ctx);
-        server.connectionOpened(this);
+        server.observations().connectionOpened(this);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         pending.clear();
         held.clear();
-        server.connectionClosed(this);
+        server.observations().connectionClosed(this);
         super.channelInactive(ctx);
     }
 
     @Override
     protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
-        server.connectionClosed(this);
+        server.observations().connectionClosed(this);
         super.handlerRemoved0(ctx);
     }
 
@@ -206,21 +213,23 @@ final class MockHttp2Connection extends Http2ConnectionHandler {
         if (dropped) {
             return;
         }
-        long requestNumber = server.nextRequestNumber();
+        long requestNumber = server.observations().nextRequestNumber();
+        highestProcessedStreamId = Math.max(highestProcessedStreamId, streamId);
         FaultScript.NumberedFault fault = server.script().takeNumbered(requestNumber);
         if (fault != null && fault.kind() == FaultScript.NumberedFault.Kind.DROP_CONNECTION) {
             drop();
             return;
         }
         if (fault != null && fault.kind() == FaultScript.NumberedFault.Kind.RESET_STREAM) {
-            server.countReset();
+            server.observations().countReset();
             resetStream(ctx, streamId, fault.errorCode(), ctx.newPromise());
             return;
         }
         Outcome outcome = evaluator.evaluate(requestNumber, new RequestHeaders(headers), body, bodyLength);
         answer(streamId, outcome);
         if (fault != null && fault.kind() == FaultScript.NumberedFault.Kind.GO_AWAY) {
-            goAway(streamId, fault);
+            // Not below a stream already processed: the GOAWAY must not deny a request that was answered.
+            goAway(highestProcessedStreamId, fault);
         }
     }
 

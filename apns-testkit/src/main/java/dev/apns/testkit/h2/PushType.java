@@ -16,8 +16,8 @@ enum PushType {
     WIDGETS("widgets", ".push-type.widgets"),
     CONTROLS("controls", ".push-type.controls");
 
-    private static final Map<String, PushType> BY_NAME = Map.ofEntries(
-            java.util.Arrays.stream(values()).map(type -> Map.entry(type.wireName, type)).toArray(Map.Entry[]::new));
+    private static final Map<String, PushType> BY_NAME = java.util.Arrays.stream(values())
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(type -> type.wireName, type -> type));
 
     final String wireName;
     final String topicSuffix;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -44,7 +45,7 @@ final class RequestEvaluator {
         String path = headers.path == null ? "" : headers.path.toString();
         Outcome outcome = check(headers, path, body, bodyLength, apnsId, idValid, requestNumber);
         if (!outcome.isAccepted()) {
-            server.countRejected(new RejectedRequest(connection, requestNumber, outcome.status(), outcome.reason(), path));
+            server.observations().countRejected(new RejectedRequest(connection, requestNumber, outcome.status(), outcome.reason(), path));
         }
         return outcome;
     }
@@ -127,13 +128,15 @@ final class RequestEvaluator {
         if (scripted != null) {
             return scripted;
         }
-        if (server.recording()) {
-            server.record(new AcceptedNotification(connection, requestNumber, lowerToken, topic, pushType.wireName,
-                    priority, expiration, Optional.ofNullable(collapseId), apnsId,
-                    java.util.Arrays.copyOf(body, bodyLength), Optional.ofNullable(auth.teamId()),
+        Observations observations = server.observations();
+        if (observations.recording()) {
+            observations.accepted(new AcceptedNotification(connection, requestNumber, lowerToken, topic,
+                    pushType.wireName, priority, expiration, Optional.ofNullable(collapseId), apnsId,
+                    Arrays.copyOf(body, bodyLength), Optional.ofNullable(auth.teamId()),
                     Optional.ofNullable(auth.keyId()), Optional.ofNullable(auth.certificateSubject())));
+        } else {
+            observations.countAccepted();
         }
-        server.countAccepted();
         return Outcome.accepted(apnsId);
     }
 

@@ -63,7 +63,7 @@ final class ServerTransport implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel channel) {
                             if (server.script().refuseHandshakes()) {
-                                server.countRefused();
+                                server.observations().countRefused();
                                 channel.config().setOption(ChannelOption.SO_LINGER, 0);
                                 channel.close();
                                 return;
@@ -145,25 +145,25 @@ final class ServerTransport implements AutoCloseable {
         @Override
         protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
             if (!ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-                server.countHandshakeFailure();
+                server.observations().countHandshakeFailure();
                 ctx.close();
                 return;
             }
             String subject = clientSubject(ctx.pipeline().get(SslHandler.class));
-            int number = server.nextConnectionNumber();
+            int number = server.observations().nextConnectionNumber();
             Authenticator authenticator = new Authenticator(server, subject);
             ctx.pipeline().addLast("h2", new MockHttp2Connection.Builder(server, number, authenticator).build());
         }
 
         @Override
         protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
-            server.countHandshakeFailure();
+            server.observations().countHandshakeFailure();
             ctx.close();
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            server.countHandshakeFailure();
+            server.observations().countHandshakeFailure();
             ctx.close();
         }
 

@@ -77,14 +77,17 @@ final class Http2TestClient implements AutoCloseable {
     private final Map<Integer, Http2Headers> responseHeaders = new ConcurrentHashMap<>();
     private final Map<Integer, StringBuilder> bodies = new ConcurrentHashMap<>();
 
-    private Http2TestClient(int port, X509Certificate authority, IssuedCertificate clientCertificate) throws Exception {
+    private Http2TestClient(int port, X509Certificate authority, IssuedCertificate clientCertificate, boolean alpn)
+            throws Exception {
         SslContextBuilder tls = SslContextBuilder.forClient()
                 .sslProvider(SslProvider.JDK)
-                .trustManager(authority)
-                .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
-                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                        ApplicationProtocolNames.HTTP_2));
+                .trustManager(authority);
+        if (alpn) {
+            tls.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                    ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                    ApplicationProtocolNames.HTTP_2));
+        }
         if (clientCertificate != null) {
             tls.keyManager(clientCertificate.privateKey(), clientCertificate.chain().toArray(X509Certificate[]::new));
         }
@@ -117,12 +120,18 @@ final class Http2TestClient implements AutoCloseable {
 
     static Http2TestClient connect(MockApnsHttp2Server server, IssuedCertificate clientCertificate) throws Exception {
         return new Http2TestClient(server.address().port(), server.certificates().authority().certificate(),
-                clientCertificate);
+                clientCertificate, true);
+    }
+
+    /** A client that offers no ALPN and speaks HTTP/2 with prior knowledge on TLS. */
+    static Http2TestClient connectWithoutAlpn(MockApnsHttp2Server server) throws Exception {
+        return new Http2TestClient(server.address().port(), server.certificates().authority().certificate(), null,
+                false);
     }
 
     /** A client of a server on 127.0.0.1:{@code port} whose certificate {@code authority} issued. */
     static Http2TestClient connect(int port, X509Certificate authority) throws Exception {
-        return new Http2TestClient(port, authority, null);
+        return new Http2TestClient(port, authority, null, true);
     }
 
     /** A POST to {@code /3/device/<token>} with the given extra headers (name, value, name, value, ...). */

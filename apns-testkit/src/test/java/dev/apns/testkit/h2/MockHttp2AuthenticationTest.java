@@ -102,6 +102,16 @@ class MockHttp2AuthenticationTest {
     }
 
     @Test
+    void startsTokenConnectionsAtTheFullStreamLimitWhenTheFirstRequestRuleIsOff() throws Exception {
+        try (MockApnsHttp2Server server = start(MockApnsHttp2Server.builder(certificates).firstRequestLimit(false)
+                .maxConcurrentStreams(200));
+             Http2TestClient client = Http2TestClient.connect(server)) {
+            assertThat(send(client, "bearer " + key.providerToken(Instant.now()))).isEqualTo("200 ");
+            assertThat(client.maxConcurrentStreamsSeen()).containsExactly(200L);
+        }
+    }
+
+    @Test
     void authenticatesACertificateByItsConfiguredTopics() throws Exception {
         IssuedCertificate app = certificates.client("com.example.app", KeyType.EC);
         IssuedCertificate unknown = certificates.client("com.example.unknown", KeyType.EC);

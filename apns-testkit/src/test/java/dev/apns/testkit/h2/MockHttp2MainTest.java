@@ -55,6 +55,7 @@ class MockHttp2MainTest {
     @Test
     void printsWhatAClientNeedsAndAnswersCommands(@TempDir Path directory) throws Exception {
         Path keyFile = directory.resolve("AuthKey.p8");
+        Path infoFile = directory.resolve("key.properties");
         PipedOutputStream commands = new PipedOutputStream();
         PipedInputStream stdin = new PipedInputStream(commands);
         PipedOutputStream printed = new PipedOutputStream();
@@ -63,7 +64,7 @@ class MockHttp2MainTest {
         PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Thread main = new Thread(() -> MockApnsHttp2Main.run(new String[] {"--topic", "com.example.app",
-                "--team-id", "TEAM123456", "--signing-key-file", keyFile.toString(), "--threads", "1"}, stdin, out,
+                "--team-id", "TEAM123456", "--signing-key-file", keyFile.toString(), "--threads", "1", "--key-info-file", infoFile.toString()}, stdin, out,
                 new PrintStream(err, true, StandardCharsets.UTF_8)), "h2-main-under-test");
         main.start();
 
@@ -84,6 +85,8 @@ class MockHttp2MainTest {
         assertThat(values).containsEntry("team-id", "TEAM123456").containsEntry("topics", "com.example.app")
                 .containsKeys("address", "key-id");
         assertThat(Files.readString(keyFile)).isEqualTo(signingKey.toString());
+        assertThat(Files.readAllLines(infoFile)).containsExactly("team-id=TEAM123456", "key-id=" + values.get("key-id"),
+                "topics=com.example.app", "address=" + values.get("address"));
 
         int port = Integer.parseInt(values.get("address").substring("127.0.0.1:".length()));
         String token = providerToken(Files.readString(keyFile), "TEAM123456", values.get("key-id"));

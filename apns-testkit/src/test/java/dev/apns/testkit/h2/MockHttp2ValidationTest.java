@@ -203,6 +203,15 @@ class MockHttp2ValidationTest {
     }
 
     @Test
+    void speaksHttp2WithPriorKnowledgeToAClientThatOffersNoAlpn() throws Exception {
+        try (Http2TestClient client = Http2TestClient.connectWithoutAlpn(server)) {
+            Http2TestClient.Response response = client.post(TOKEN, PAYLOAD, "authorization", bearer(key))
+                    .get(5, TimeUnit.SECONDS);
+            assertThat(response.status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void answersAPathOutsideTheDeviceApiWithBadPath() throws Exception {
         try (Http2TestClient client = Http2TestClient.connect(server)) {
             Http2TestClient.Response response = client.send(new DefaultHttp2Headers().method("POST").scheme("https")
