@@ -7,14 +7,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * A long-lived, asynchronous sender for one (gateway, certificate): takes notifications as they come,
- * keeps its connections full, and completes each notification's future with exactly one {@link Outcome}.
- * After a rejection of notification k, everything written after k is resent on a fresh connection, in
- * order, automatically; a connection that dies without an error response has its unconfirmed
- * notifications resent (at-least-once, counted in {@link SenderMetrics#duplicatesPossible()}).
+ * A long-lived, asynchronous sender for one server and one identity (a signing key or a certificate): takes
+ * notifications as they come, keeps its connections busy, and completes each notification's future with
+ * exactly one {@link Outcome}. Over HTTP/2 every notification is answered: accepted, rejected with a reason,
+ * retried after server errors as Apple advises, and sent again on a new connection when the server did not
+ * process it (GOAWAY, REFUSED_STREAM). Over the binary protocol, after a rejection of notification k
+ * everything written after k is resent on a fresh connection, in order. With either protocol, a connection
+ * that dies before answering has its unanswered notifications sent again (at-least-once, counted in
+ * {@link SenderMetrics#duplicatesPossible()}; {@link SenderOptions#maxBlindResends()} 0 makes it at-most-once).
  *
- * <p>Bounded: at most {@code maxPending} notifications are queued or in flight; a producer faster than the
- * network waits in {@link #submit} (up to the submit timeout) or is told no by {@link #offer}.
+ * <p>Bounded: at most {@code maxPending} notifications and {@code maxPendingBytes} of payload are queued or in
+ * flight; a producer faster than the network waits in {@link #submit} (up to the submit timeout) or is told no
+ * by {@link #offer}.
  *
  * <p>Each notification's outcome comes either as a future ({@link #submit(Notification)}) or to a listener
  * ({@link #submit(Notification, Consumer)}). The listener form creates no object per notification beyond

@@ -9,20 +9,23 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The entry point: sends {@link Message}s and reads {@link Feedback} over pooled connections of one
- * transport {@link Backend}. Connections are kept per (endpoint, certificate), opened on first use,
- * reused by later sends, closed by {@link #outdate(Duration)} when idle and all closed by
- * {@link #close()}.
+ * The entry point: sends notifications over one transport {@link Backend}, with Apple's HTTP/2 provider API
+ * by default (token authentication with a {@link SigningKey}, or a client certificate), or the binary
+ * protocol for private gateways ({@link Builder#protocol}). {@link #sender()} gives a long-lived streaming
+ * sender; {@link #send(Message)} sends a batch and waits for every token's result.
  *
- * <p>Thread-safe: any number of threads may send at once; each send has a connection to itself for its
- * duration, so concurrent sends use several connections. No lock is held while waiting on the network.
+ * <p>HTTP/2 connections belong to senders (the batch API uses one per signing key or credentials, kept by the
+ * session) and stay open for reuse. Binary connections are pooled per (endpoint, certificate), opened on
+ * first use, closed by {@link #outdate(Duration)} when idle. {@link #close()} closes everything.
+ *
+ * <p>Thread-safe: any number of threads may send at once. No lock is held while waiting on the network.
  *
  * <pre>{@code
  * try (ApnsSession session = ApnsSession.builder()
- *         .credentials(Credentials.fromPkcs12(p12Bytes, password))
+ *         .signingKey(SigningKey.fromP8(p8Text, keyId, teamId))
  *         .environment(Environment.SANDBOX)
  *         .build()) {
- *     Result result = session.send(Message.builder().alert("Hello").token(hex).build());
+ *     Result result = session.send(Message.builder().alert("Hello").topic("com.example.app").token(hex).build());
  *     result.rejections().forEach(r -> forget(r.token()));
  * }
  * }</pre>
@@ -40,14 +43,18 @@ public final class ApnsSession implements AutoCloseable {
     }
 
     /**
-     * Sends the message to each of its tokens with the session's credentials and waits until every token
-     * is accepted, rejected or handed back for retry (see {@link Confirmation}). Notifications the server
-     * dropped after a rejection, a shutdown or a dead connection are resent on a new connection
-     * automatically unless {@link Builder#automaticResend(boolean)} is off. Network failures do not
-     * throw: they are reported in {@link Result#errors()} and the affected tokens come back in
-     * {@link Result#retry()}.
+     * Sends the message to each of its tokens with the session's signing key (or else its credentials) and
+     * waits until every token is accepted, rejected or handed back for retry. Over HTTP/2 every notification
+     * is answered, and server errors, GOAWAYs and dead connections are handled by the sender's rules (see
+     * {@link SenderOptions}). Over the binary protocol success is never acknowledged: see
+     * {@link Confirmation}; notifications the server dropped after a rejection, a shutdown or a dead
+     * connection are resent on a new connection unless {@link Builder#automaticResend(boolean)} is off.
+     * Network failures do not throw: they are reported in {@link Result#errors()} and the affected tokens come
+     * back in {@link Result#retry()}.
      *
      * @throws IllegalStateException when the session is closed
+     * @throws InvalidNotificationException over HTTP/2, when the message fails the checks before sending
+     *     (nothing was sent)
      */
     public Result send(Message message) {
         return engine.sendDefault(message);
@@ -75,13 +82,13 @@ public final class ApnsSession implements AutoCloseable {
 
     /**
      * A long-lived asynchronous sender with the session's protocol, its signing key (or else its credentials)
-     * and default {@link SenderOptions}; see {@link ApnsSender}. Shut it down when done; the session's
+     * and the session's {@link Builder#senderOptions sender options}; see {@link ApnsSender}. Shut it down when done; the session's
      * {@link #close()} shuts down any left.
      *
      * @throws IllegalStateException when the session has neither a signing key nor credentials
      */
     public ApnsSender sender() {
-        return sender(SenderOptions.defaults());
+        return sender(engine.config().senderOptions());
     }
 
     /** {@link #sender()} with these options. */
@@ -110,7 +117,9 @@ public final class ApnsSession implements AutoCloseable {
     }
 
     /**
-     * Closes the pooled connections that have not been used for at least {@code idle}.
+     * Closes the pooled binary-protocol connections that have not been used for at least {@code idle}. HTTP/2
+     * connections belong to senders (the batch API's included) and stay open for reuse, as Apple asks; they
+     * close with their sender or the session.
      *
      * @return how many were closed
      */
@@ -118,7 +127,7 @@ public final class ApnsSession implements AutoCloseable {
         return engine.outdate(Objects.requireNonNull(idle, "idle"));
     }
 
-    /** How many pooled connections are open now (idle or in use). */
+    /** How many pooled binary-protocol connections are open now (idle or in use); see {@link #outdate}. */
     public int openConnections() {
         return engine.openConnections();
     }
@@ -153,6 +162,7 @@ public final class ApnsSession implements AutoCloseable {
         private Endpoint feedback;
         private Trust trust = Trust.system();
         private Proxy proxy;
+        private SenderOptions senderOptions = SenderOptions.defaults();
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration writeTimeout = Duration.ofSeconds(10);
         private Duration readTimeout = Duration.ofSeconds(30);
@@ -210,6 +220,16 @@ public final class ApnsSession implements AutoCloseable {
         /** Uses Apple's endpoints of this environment for the session's protocol (production by default). */
         public Builder environment(Environment environment) {
             this.environment = Objects.requireNonNull(environment, "environment");
+            return this;
+        }
+
+        /**
+         * The options of {@link ApnsSession#sender()} and, over HTTP/2, of the sender behind
+         * {@link ApnsSession#send(Message)}: default topic and push type, checks, retries, the invalid-token
+         * listener. {@link SenderOptions#defaults()} by default.
+         */
+        public Builder senderOptions(SenderOptions options) {
+            this.senderOptions = Objects.requireNonNull(options, "options");
             return this;
         }
 
@@ -325,7 +345,7 @@ public final class ApnsSession implements AutoCloseable {
                     gateway != null ? gateway : environment.endpoint(protocol),
                     feedback != null ? feedback : environment.feedback(), trust, proxy,
                     connectTimeout, writeTimeout, readTimeout, confirmation, automaticResend, writeChunkBytes,
-                    maxAttemptsWithoutProgress, firstIdentifier));
+                    maxAttemptsWithoutProgress, firstIdentifier, senderOptions));
         }
 
         private static Duration requirePositive(Duration duration, String name) {

@@ -131,7 +131,8 @@ public final class Message {
     /**
      * The message as a plain, unmodifiable map in this order: {@code tokens} (list of lower-case hex
      * strings), {@code payload} (the JSON object as a map, see {@link Payload#toMap()}), and {@code expiry}
-     * (epoch seconds, a {@link Long}) and {@code priority} (an {@link Integer}) only when set.
+     * (epoch seconds, a {@link Long}), {@code priority} (an {@link Integer}), {@code topic},
+     * {@code push-type} and {@code collapse-id} (strings) only when set.
      */
     public Map<String, Object> toMap() {
         List<String> hex = new ArrayList<>(tokens.size());
@@ -552,27 +553,19 @@ public final class Message {
         }
 
         /**
-         * The priority byte, 0 to 255 (Apple uses 10 and 5).
+         * The priority, 0 to 255 (Apple uses 10, 5 and 1).
          *
          * @throws IllegalArgumentException when outside 0 to 255
          */
         public Builder priority(int priority) {
             if (priority < 0 || priority > MAX_PRIORITY) {
                 throw new IllegalArgumentException("Priority must be 0 to " + MAX_PRIORITY
-                        + " (Apple uses 10 and 5); was " + priority + ".");
+                        + " (Apple uses 10, 5 and 1); was " + priority + ".");
             }
             this.priority = priority;
             return this;
         }
 
-        /**
-         * The message. With the payload setters and nothing set but removals, the payload is
-         * {@code {"aps":{}}}.
-         *
-         * @throws IllegalStateException with a sentence naming what is missing (no token, no payload) or that
-         *     a whole payload and payload setters were both used
-         * @throws InvalidPayloadException naming the payload key whose value cannot be written as JSON
-         */
         /**
          * The {@code apns-topic} of every notification (HTTP/2): usually the app's bundle id, with the suffix
          * its push type needs (see {@link PushType#topicFor(String)}).
@@ -600,6 +593,14 @@ public final class Message {
             return this;
         }
 
+        /**
+         * The message. With the payload setters and nothing set but removals, the payload is
+         * {@code {"aps":{}}}.
+         *
+         * @throws IllegalStateException with a sentence naming what is missing (no token, no payload) or that
+         *     a whole payload and payload setters were both used
+         * @throws InvalidPayloadException naming the payload key whose value cannot be written as JSON
+         */
         public Message build() {
             if (tokens.isEmpty()) {
                 throw new IllegalStateException("A message needs at least one device token; add one with token(...).");

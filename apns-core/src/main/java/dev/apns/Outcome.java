@@ -103,6 +103,11 @@ public final class Outcome {
         return reason instanceof Status status ? Optional.of(status) : Optional.empty();
     }
 
+    /** The HTTP/2 reason, for an outcome the HTTP/2 provider API refused (REJECTED, or UNSENT after retries). */
+    public Optional<Http2Reason> http2Reason() {
+        return reason instanceof Http2Reason http2 ? Optional.of(http2) : Optional.empty();
+    }
+
     /** Why it was not sent, for {@link Kind#UNSENT}. */
     public Optional<Throwable> cause() {
         return Optional.ofNullable(cause);

@@ -21,10 +21,12 @@ import java.util.Map;
  * @param reconnects connections opened after the first one of each worker
  * @param retried notifications put aside to be sent again later after a server error (HTTP/2 5xx and
  *     TooManyRequests), each retry counted
+ * @param roundTripNanos HTTP/2: the slowest of the connections' last PING round trips, in nanoseconds (measured at
+ *     connect and every minute); -1 when none was measured (and always for the binary protocol)
  */
 public record SenderMetrics(long submitted, long written, long accepted, Map<String, Long> rejected, long unsent,
                             long resent, long duplicatesPossible, long pending, long inFlight, int connectionsOpen,
-                            long reconnects, long retried) {
+                            long reconnects, long retried, long roundTripNanos) {
     public SenderMetrics {
         rejected = Map.copyOf(rejected);
     }

@@ -2,6 +2,7 @@ package dev.apns;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * How an {@link ApnsSender} behaves: how many connections it uses, how much it may hold, how long a
@@ -22,8 +23,9 @@ import java.util.Objects;
  *     connections never fill the sender: a full sender waiting for a sentinel would stall.
  * @param maxBlindResends how many times one notification may be resent without knowing whether the server
  *     had it (its connection died without an error response, or an error response named no notification in
- *     flight) before it ends unsent (default 5). Resends after an error response that names a notification
- *     are exact and do not count.
+ *     flight) before it ends unsent (default 5; 0: never, which makes delivery at-most-once). Resends after an
+ *     error response that names a notification, or after HTTP/2 says a stream was not processed, are exact and
+ *     do not count.
  * @param reconnectBackoff the first wait before reconnecting after a failure; doubles, with jitter, up to
  *     {@code maxReconnectBackoff}
  * @param maxReconnectBackoff the longest wait between reconnects (default 30 s)
@@ -41,11 +43,19 @@ import java.util.Objects;
  *     MAX_CONCURRENT_STREAMS lowers it further (default 1000)
  * @param http2 HTTP/2: the topic and push type of notifications that name none, and whether notifications are
  *     checked against Apple's documented limits before they are sent
+ * @param invalidTokens told of every rejection that says the device token is no longer valid (HTTP/2
+ *     Unregistered, ExpiredToken, BadDeviceToken, with the time since when where the server says; binary status
+ *     8), on a sender thread, besides the notification's own outcome: the place to prune your token store. A
+ *     listener that throws is logged and changes nothing. Default: none.
+ * @param deadline how long after its submission a notification may still be written; one still queued, or
+ *     waiting for a retry, when it passes ends unsent (never written: {@code possiblyDelivered() == false} unless
+ *     an earlier attempt went unanswered). {@link Duration#ZERO}, the default: no deadline.
  */
 public record SenderOptions(int connections, int maxPending, Duration submitTimeout, Confirmation confirmation,
                             int sentinelEvery, int maxBlindResends, Duration reconnectBackoff, Duration maxReconnectBackoff,
                             long maxPendingBytes, int maxServerRetries, Duration serverRetryBackoff, Duration requestTimeout,
-                            int maxStreamsPerConnection, Http2Defaults http2) {
+                            int maxStreamsPerConnection, Http2Defaults http2, Consumer<Rejection> invalidTokens,
+                            Duration deadline) {
     public SenderOptions {
         if (connections < 1) {
             throw new IllegalArgumentException("connections must be at least 1, was " + connections + ".");
@@ -56,8 +66,8 @@ public record SenderOptions(int connections, int maxPending, Duration submitTime
         if (sentinelEvery < 1) {
             throw new IllegalArgumentException("sentinelEvery must be at least 1, was " + sentinelEvery + ".");
         }
-        if (maxBlindResends < 1) {
-            throw new IllegalArgumentException("maxBlindResends must be at least 1, was " + maxBlindResends + ".");
+        if (maxBlindResends < 0) {
+            throw new IllegalArgumentException("maxBlindResends must not be negative, was " + maxBlindResends + ".");
         }
         Objects.requireNonNull(submitTimeout, "submitTimeout");
         Objects.requireNonNull(confirmation, "confirmation");
@@ -81,6 +91,11 @@ public record SenderOptions(int connections, int maxPending, Duration submitTime
             throw new IllegalArgumentException("maxStreamsPerConnection must be at least 1, was " + maxStreamsPerConnection + ".");
         }
         Objects.requireNonNull(http2, "http2");
+        Objects.requireNonNull(invalidTokens, "invalidTokens");
+        Objects.requireNonNull(deadline, "deadline");
+        if (deadline.isNegative()) {
+            throw new IllegalArgumentException("deadline must not be negative, was " + deadline + ".");
+        }
     }
 
     /** The defaults. */
@@ -109,8 +124,22 @@ public record SenderOptions(int connections, int maxPending, Duration submitTime
         private Duration requestTimeout = Duration.ofSeconds(30);
         private int maxStreamsPerConnection = 1000;
         private Http2Defaults http2 = Http2Defaults.defaults();
+        private Consumer<Rejection> invalidTokens = rejection -> { };
+        private Duration deadline = Duration.ZERO;
+
+        /** How long after submission a notification may still be written; see {@link SenderOptions}. */
+        public Builder deadline(Duration deadline) {
+            this.deadline = deadline;
+            return this;
+        }
 
         private Builder() {
+        }
+
+        /** Tells {@code listener} of every rejection saying a token is no longer valid; see {@link SenderOptions}. */
+        public Builder onInvalidToken(Consumer<Rejection> listener) {
+            this.invalidTokens = Objects.requireNonNull(listener, "listener");
+            return this;
         }
 
         public Builder maxPendingBytes(long bytes) {
@@ -135,6 +164,12 @@ public record SenderOptions(int connections, int maxPending, Duration submitTime
 
         public Builder maxStreamsPerConnection(int streams) {
             this.maxStreamsPerConnection = streams;
+            return this;
+        }
+
+        /** Shortcut for {@code http2(defaults.withTopic(topic))}: the topic of notifications that name none. */
+        public Builder topic(String topic) {
+            this.http2 = http2.withTopic(topic);
             return this;
         }
 
@@ -184,7 +219,7 @@ public record SenderOptions(int connections, int maxPending, Duration submitTime
         public SenderOptions build() {
             return new SenderOptions(connections, maxPending, submitTimeout, confirmation, sentinelEvery, maxBlindResends,
                     reconnectBackoff, maxReconnectBackoff, maxPendingBytes, maxServerRetries, serverRetryBackoff,
-                    requestTimeout, maxStreamsPerConnection, http2);
+                    requestTimeout, maxStreamsPerConnection, http2, invalidTokens, deadline);
         }
     }
 }

@@ -357,6 +357,30 @@ class MessageTest {
         }
 
         @Test
+        void http2FieldsSurviveTheMapAndJsonRoundTrip() {
+            Message message = Message.builder().alert("hi").token("ab".repeat(32)).topic("com.example.app.voip")
+                    .pushType(PushType.VOIP).collapseId("score").build();
+
+            Message back = Message.fromJson(message.toJson());
+
+            assertThat(back).isEqualTo(message);
+            assertThat(back.topic()).contains("com.example.app.voip");
+            assertThat(back.pushType()).contains(PushType.VOIP);
+            assertThat(back.collapseId()).contains("score");
+            assertThat(back.withTokens(List.of(DeviceToken.fromHex("cd".repeat(32)))).pushType()).contains(PushType.VOIP);
+        }
+
+        @Test
+        void aBadHttp2FieldIsRefusedNamingIt() {
+            Map<String, Object> map = Map.of("tokens", List.of("ab".repeat(32)), "payload", Map.of(), "collapse-id", "x".repeat(65));
+            assertThatThrownBy(() -> Message.fromMap(map)).isInstanceOf(InvalidPayloadException.class)
+                    .hasMessageContaining("collapseId");
+            Map<String, Object> typed = Map.of("tokens", List.of("ab".repeat(32)), "payload", Map.of(), "topic", 5);
+            assertThatThrownBy(() -> Message.fromMap(typed)).isInstanceOf(InvalidPayloadException.class)
+                    .hasMessageContaining("'topic' must be text");
+        }
+
+        @Test
         void anUnknownKeyIsRefusedSoATypoIsNotIgnored() {
             Map<String, Object> map = validMap();
             map.put("priorty", 10);
@@ -364,7 +388,7 @@ class MessageTest {
             assertThatThrownBy(() -> Message.fromMap(map))
                     .isInstanceOf(InvalidPayloadException.class)
                     .hasMessage("A message map has the unknown key 'priorty'; its keys are 'tokens', 'payload', and "
-                            + "optionally 'expiry' and 'priority'.");
+                            + "optionally 'expiry', 'priority', 'topic', 'push-type' and 'collapse-id'.");
         }
 
         @Test

@@ -156,6 +156,12 @@ final class Http2Link implements Connection.Listener, Http2Listener {
         return head == null ? -1 : head.writtenAtNanos;
     }
 
+    /** Sends a PING now, to measure the round trip (unless one is unanswered). */
+    synchronized void ping(long nowNanos) {
+        engine.ping(nowNanos);
+        outputPending = engine.hasOutput();
+    }
+
     /** Sends GOAWAY(NO_ERROR) so the server knows no more streams come; open ones may still be answered. */
     synchronized void goAway() {
         engine.goAway();

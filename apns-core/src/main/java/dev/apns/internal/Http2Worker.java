@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -31,6 +30,8 @@ final class Http2Worker implements SenderWorker, Runnable {
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final int SMALL_TAKE = 32;
     private static final long COALESCE_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+    /** How often a connection's round trip is measured with a PING (besides the engine's PING after idleness). */
+    private static final long RTT_PROBE_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private final StreamSender sender;
     private final Http2Target target;
@@ -44,15 +45,16 @@ final class Http2Worker implements SenderWorker, Runnable {
     private final long requestTimeoutNanos;
     private volatile Http2Link current;
     private boolean everConnected;
-    private long backoffNanos;
+    private final Backoff backoff;
     private long nextTickNanos;
+    private long nextProbeNanos;
 
     Http2Worker(StreamSender sender, Http2Target target, String name) {
         this.sender = sender;
         this.target = target;
         this.thread = new Thread(this, name);
         this.thread.setDaemon(true);
-        this.backoffNanos = sender.options.reconnectBackoff().toNanos();
+        this.backoff = new Backoff(sender.options.reconnectBackoff(), sender.options.maxReconnectBackoff());
         this.requestTimeoutNanos = sender.options.requestTimeout().toNanos();
     }
 
@@ -75,6 +77,13 @@ final class Http2Worker implements SenderWorker, Runnable {
         return count;
     }
 
+    /** The last measured PING round trip of the current connection in nanoseconds, or -1. */
+    @Override
+    public long roundTripNanos() {
+        Http2Link link = current;
+        return link == null ? -1 : link.roundTripNanos();
+    }
+
     @Override
     public boolean isConnected() {
         Http2Link link = current;
@@ -88,7 +97,12 @@ final class Http2Worker implements SenderWorker, Runnable {
         if (link != null) {
             links.add(link);
         }
+        // Take what is in flight before closing, so that it comes back here rather than through onClosed.
         for (Http2Link l : links) {
+            for (StreamEntry entry : l.abandon()) {
+                entry.fateUnknown = true;
+                leftovers.add(entry);
+            }
             Connection c = l.connection();
             if (c != null) {
                 c.close();
@@ -102,13 +116,6 @@ final class Http2Worker implements SenderWorker, Runnable {
         }
         if (thread.isAlive()) {
             LOG.warn("Sender thread {} did not stop within 5 s.", thread.getName());
-            return List.of();
-        }
-        for (Http2Link l : links) {
-            for (StreamEntry entry : l.abandon()) {
-                entry.fateUnknown = true;
-                leftovers.add(entry);
-            }
         }
         return leftovers;
     }
@@ -223,6 +230,10 @@ final class Http2Worker implements SenderWorker, Runnable {
     }
 
     private void tick(Http2Link link, long now) {
+        if (link == current && now - nextProbeNanos >= 0) {
+            nextProbeNanos = now + RTT_PROBE_NANOS;
+            link.ping(now);
+        }
         long oldest = link.tick(now);
         if (oldest >= 0 && now - oldest > requestTimeoutNanos) {
             String why = "No answer from " + target.endpoint() + " within " + sender.options.requestTimeout()
@@ -262,7 +273,7 @@ final class Http2Worker implements SenderWorker, Runnable {
             draining.add(link);
         }
         if (link.answered() > 0) {
-            backoffNanos = sender.options.reconnectBackoff().toNanos();
+            backoff.reset();
         } else if (!link.isGoneAway() || link.isClosed()) {
             backOff();
         }
@@ -279,6 +290,7 @@ final class Http2Worker implements SenderWorker, Runnable {
             everConnected = true;
             current = link;
             nextTickNanos = System.nanoTime() + TICK_NANOS;
+            nextProbeNanos = System.nanoTime();
             flush(link);
         } catch (IOException | RuntimeException e) {
             if (SessionEngine.isPermanent(e)) {
@@ -286,14 +298,13 @@ final class Http2Worker implements SenderWorker, Runnable {
                 return;
             }
             LOG.debug("Connecting to {} failed: {}; retrying in {} ms.", target.endpoint(), e.toString(),
-                    TimeUnit.NANOSECONDS.toMillis(backoffNanos));
+                    TimeUnit.NANOSECONDS.toMillis(backoff.stepNanos()));
             backOff();
         }
     }
 
     private void backOff() throws InterruptedException {
-        long jittered = backoffNanos / 2 + ThreadLocalRandom.current().nextLong(backoffNanos / 2 + 1);
-        long until = System.nanoTime() + jittered;
+        long until = System.nanoTime() + backoff.nextWaitNanos();
         while (!sender.isStopped()) {
             long left = until - System.nanoTime();
             if (left <= 0) {
@@ -302,7 +313,6 @@ final class Http2Worker implements SenderWorker, Runnable {
             sender.awaitUntil(() -> false, Math.min(left, TICK_NANOS));
             serviceDraining(System.nanoTime());
         }
-        backoffNanos = Math.min(backoffNanos * 2, sender.options.maxReconnectBackoff().toNanos());
     }
 
     void wakeIfWaiting() {
@@ -318,7 +328,6 @@ final class Http2Worker implements SenderWorker, Runnable {
             if (answer.failure() != null) {
                 if (answer.processed()) {
                     entry.fateUnknown = true;
-                    sender.duplicatesPossible.increment();
                 }
                 sender.requeueFront(List.of(entry), answer.processed());
             } else if (answer.status() == 200) {
@@ -338,13 +347,14 @@ final class Http2Worker implements SenderWorker, Runnable {
             target.tokens().expired(entry.token);
             sender.requeueFront(List.of(entry), false);
         } else if (reason.isRetryable() || code == Http2Reason.Code.TOO_MANY_PROVIDER_TOKEN_UPDATES) {
-            if (entry.serverRetries < sender.options.maxServerRetries()) {
+            long wait = Backoff.retryWaitNanos(sender.options.serverRetryBackoff(), sender.options.maxReconnectBackoff(),
+                    entry.serverRetries + 1);
+            if (entry.serverRetries < sender.options.maxServerRetries()
+                    && sender.retryLater(entry, System.nanoTime() + wait)) {
                 entry.serverRetries++;
-                long first = sender.options.serverRetryBackoff().toNanos();
-                long wait = Math.min(first << Math.min(entry.serverRetries - 1, 20),
-                        sender.options.maxReconnectBackoff().toNanos());
-                wait = wait / 2 + ThreadLocalRandom.current().nextLong(wait / 2 + 1);
-                sender.retryLater(entry, System.nanoTime() + wait);
+            } else if (entry.serverRetries < sender.options.maxServerRetries()) {
+                sender.finishUnsent(entry, new NotDeliveredException("The server answered " + reason.description()
+                        + " and the next retry would come after the notification's deadline.", null, null), reason);
             } else {
                 sender.finishUnsent(entry, new NotDeliveredException("The server answered " + reason.description()
                         + " " + (entry.serverRetries + 1) + " times; given up after " + entry.serverRetries
@@ -361,7 +371,6 @@ final class Http2Worker implements SenderWorker, Runnable {
             for (StreamEntry entry : left) {
                 entry.fateUnknown = true;
             }
-            sender.duplicatesPossible.add(left.size());
             CloseReason reason = link.closeReason();
             LOG.debug("Connection to {} ended ({}) with {} notifications unanswered; they go again.", target.endpoint(),
                     reason, left.size());

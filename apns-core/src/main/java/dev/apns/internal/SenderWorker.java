@@ -21,4 +21,9 @@ interface SenderWorker {
 
     /** Whether a connection is open now. */
     boolean isConnected();
+
+    /** The connection's last measured round trip in nanoseconds, or -1 when the protocol or connection has none. */
+    default long roundTripNanos() {
+        return -1;
+    }
 }

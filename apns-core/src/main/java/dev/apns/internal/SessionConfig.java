@@ -4,6 +4,7 @@ import dev.apns.Confirmation;
 import dev.apns.Credentials;
 import dev.apns.Endpoint;
 import dev.apns.Protocol;
+import dev.apns.SenderOptions;
 import dev.apns.Proxy;
 import dev.apns.SigningKey;
 import dev.apns.Trust;
@@ -16,5 +17,5 @@ public record SessionConfig(Backend backend, String backendName, Protocol protoc
                             SigningKey signingKey, Endpoint gateway, Endpoint feedback, Trust trust, Proxy proxy,
                             Duration connectTimeout, Duration writeTimeout, Duration readTimeout,
                             Confirmation confirmation, boolean automaticResend, int writeChunkBytes,
-                            int maxAttemptsWithoutProgress, long firstIdentifier) {
+                            int maxAttemptsWithoutProgress, long firstIdentifier, SenderOptions senderOptions) {
 }

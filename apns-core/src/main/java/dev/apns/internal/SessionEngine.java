@@ -170,11 +170,12 @@ public final class SessionEngine {
                 ? sender(key, batchOptions()) : sender((Credentials) auth, batchOptions()));
     }
 
-    private static SenderOptions batchOptions() {
-        return SenderOptions.defaults();
+    private SenderOptions batchOptions() {
+        return config.senderOptions();
     }
 
     private static java.util.function.Consumer<dev.apns.Notification> check(SenderOptions options) {
+        // The batch API checks a whole message before submitting any of it, with the same rules as its sender.
         return options.http2().checkBeforeSending() ? n -> Http2Exchange.check(n, options.http2()) : n -> { };
     }
 

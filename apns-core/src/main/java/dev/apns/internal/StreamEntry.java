@@ -36,6 +36,9 @@ final class StreamEntry extends CompletableFuture<Outcome> {
     int serverRetries;
     /** Whether it was sent again once after its provider token was refused as expired (HTTP/2). */
     boolean tokenRenewed;
+    /** When it may no longer be written ({@link System#nanoTime()}); meaningful only with {@code hasDeadline}. */
+    long deadlineNanos;
+    boolean hasDeadline;
     /** When a retry after a server error is due ({@link System#nanoTime()}). */
     long retryAtNanos;
     /** The HTTP/2 connection its stream is open on, or null; guarded by that connection's monitor. */

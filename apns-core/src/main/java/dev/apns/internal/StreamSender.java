@@ -11,6 +11,7 @@ import dev.apns.Status;
 import dev.apns.Endpoint;
 import dev.apns.Http2Reason;
 import dev.apns.RejectionReason;
+import dev.apns.Rejection;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +75,8 @@ final class StreamSender implements ApnsSender {
     /** Notifications to write again, before any new one; guarded by {@link #lock}. */
     private final ArrayDeque<StreamEntry> resends = new ArrayDeque<>();
     private volatile int resendCount;
+    /** Set once a shutdown has drained the queues for good; guarded by {@link #lock}. */
+    private boolean queuesClosed;
     /** Workers waiting on {@link #changed} for work; producers signal only when there are some. */
     private final AtomicInteger waiting = new AtomicInteger();
     private final List<SenderWorker> workers = new ArrayList<>();
@@ -210,6 +213,10 @@ final class StreamSender implements ApnsSender {
     }
 
     private void enqueue(StreamEntry entry) {
+        if (!options.deadline().isZero()) {
+            entry.hasDeadline = true;
+            entry.deadlineNanos = System.nanoTime() + options.deadline().toNanos();
+        }
         boolean queued = state == State.RUNNING && permanentFailure == null;
         if (queued) {
             fresh.add(entry);
@@ -236,7 +243,8 @@ final class StreamSender implements ApnsSender {
         long inFlight = workers.stream().mapToLong(SenderWorker::inFlight).sum();
         int open = (int) workers.stream().filter(SenderWorker::isConnected).count();
         return new SenderMetrics(submittedCount.get(), written.sum(), accepted.sum(), byReason, unsent.sum(), resent.sum(),
-                duplicatesPossible.sum(), pending(), inFlight, open, reconnects.sum(), retried.sum());
+                duplicatesPossible.sum(), pending(), inFlight, open, reconnects.sum(), retried.sum(),
+                workers.stream().mapToLong(SenderWorker::roundTripNanos).filter(rtt -> rtt >= 0).max().orElse(-1));
     }
 
     @Override
@@ -268,7 +276,7 @@ final class StreamSender implements ApnsSender {
         for (SenderWorker worker : workers) {
             left.addAll(worker.stop());
         }
-        left.addAll(drainQueues());
+        left.addAll(drainQueuesForGood());
         left.sort(Comparator.comparingLong(entry -> entry.sequence));
         List<Notification> unsentNotifications = new ArrayList<>(left.size());
         for (StreamEntry entry : left) {
@@ -327,6 +335,9 @@ final class StreamSender implements ApnsSender {
         while (into.size() < max && (entry = fresh.poll()) != null) {
             into.add(entry);
         }
+        if (!options.deadline().isZero() && !into.isEmpty()) {
+            dropPastDeadline(into, System.nanoTime());
+        }
         return into;
     }
 
@@ -362,8 +373,26 @@ final class StreamSender implements ApnsSender {
         }
     }
 
-    /** Puts an entry aside until {@code atNanos}, then in front of new notifications (a retry after a server error). */
-    void retryLater(StreamEntry entry, long atNanos) {
+    /** Ends the entries whose deadline has passed, and removes them from {@code entries}. */
+    private void dropPastDeadline(List<StreamEntry> entries, long now) {
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            StreamEntry entry = entries.get(i);
+            if (entry.hasDeadline && now - entry.deadlineNanos > 0) {
+                entries.remove(i);
+                finishUnsent(entry, new NotDeliveredException("Not sent within its deadline of " + options.deadline()
+                        + " after submission.", null, null));
+            }
+        }
+    }
+
+    /**
+     * Puts an entry aside until {@code atNanos}, then in front of new notifications (a retry after a server error);
+     * returns false, and puts nothing aside, when its deadline comes first.
+     */
+    boolean retryLater(StreamEntry entry, long atNanos) {
+        if (entry.hasDeadline && atNanos - entry.deadlineNanos > 0) {
+            return false;
+        }
         retried.increment();
         lock.lock();
         try {
@@ -373,6 +402,7 @@ final class StreamSender implements ApnsSender {
         } finally {
             lock.unlock();
         }
+        return true;
     }
 
     /** When the earliest retry is due, or {@link Long#MAX_VALUE} when none waits. */
@@ -401,6 +431,17 @@ final class StreamSender implements ApnsSender {
             }
             retryCount = retries.size();
             resendCount = resends.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@link #drainQueues()} at the end of a shutdown: what is put back later is finished at once, not queued. */
+    private List<StreamEntry> drainQueuesForGood() {
+        lock.lock();
+        try {
+            queuesClosed = true;
+            return drainQueues();
         } finally {
             lock.unlock();
         }
@@ -439,7 +480,7 @@ final class StreamSender implements ApnsSender {
         boolean stopped;
         lock.lock();
         try {
-            stopped = state == State.STOPPED;
+            stopped = queuesClosed;
             for (int i = entries.size() - 1; i >= 0 && !stopped; i--) {
                 StreamEntry entry = entries.get(i);
                 if (blind) {
@@ -449,6 +490,9 @@ final class StreamSender implements ApnsSender {
                     giveUp.add(entry);
                 } else {
                     resends.addFirst(entry);
+                    if (blind) {
+                        duplicatesPossible.increment();
+                    }
                 }
             }
             resendCount = resends.size();
@@ -457,7 +501,7 @@ final class StreamSender implements ApnsSender {
             lock.unlock();
         }
         if (stopped) {
-            // The queues were drained by the shutdown already: nobody would write these.
+            // The shutdown drained the queues for good already: nobody would write or return these.
             for (StreamEntry entry : entries) {
                 finishUnsent(entry, new NotDeliveredException("The sender was shut down before this notification was "
                         + "answered.", null, null));
@@ -540,6 +584,15 @@ final class StreamSender implements ApnsSender {
         if (entry.claim()) {
             rejected.computeIfAbsent(metricKey(reason), c -> new LongAdder()).increment();
             release(1, entry.notification.payload().size());
+            if (reason.tokenIsInvalid()) {
+                Rejection rejection = new Rejection(entry.notification.token(), reason);
+                try {
+                    options.invalidTokens().accept(rejection);
+                } catch (RuntimeException e) {
+                    LOG.warn("The invalid-token listener threw when told '{}'; the outcome stands.",
+                            rejection.explanation(), e);
+                }
+            }
             entry.deliver(Outcome.rejected(entry.notification, reason, apnsId));
         }
     }

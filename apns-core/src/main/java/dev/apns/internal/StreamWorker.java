@@ -17,7 +17,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -66,7 +65,7 @@ final class StreamWorker implements SenderWorker, Runnable {
     private long dryFrom = -1;
     private boolean everConnected;
     private boolean progressOnConnection;
-    private long backoffNanos;
+    private final Backoff backoff;
 
     StreamWorker(StreamSender sender, PoolKey key, String name) {
         this.sender = sender;
@@ -77,7 +76,7 @@ final class StreamWorker implements SenderWorker, Runnable {
         this.sentinelMode = confirmation.kind() == Confirmation.Kind.SENTINEL;
         this.confirmNanos = confirmation.duration().toNanos();
         this.sentinelSpacing = sentinelSpacing(sender.options);
-        this.backoffNanos = sender.options.reconnectBackoff().toNanos();
+        this.backoff = new Backoff(sender.options.reconnectBackoff(), sender.options.maxReconnectBackoff());
     }
 
     @Override
@@ -222,14 +221,13 @@ final class StreamWorker implements SenderWorker, Runnable {
                 return;
             }
             LOG.debug("Connecting to {} failed: {}; retrying in {} ms.", key.endpoint(), e.toString(),
-                    TimeUnit.NANOSECONDS.toMillis(backoffNanos));
+                    TimeUnit.NANOSECONDS.toMillis(backoff.stepNanos()));
             backOff();
         }
     }
 
     private void backOff() throws InterruptedException {
-        long jittered = backoffNanos / 2 + ThreadLocalRandom.current().nextLong(backoffNanos / 2 + 1);
-        long until = System.nanoTime() + jittered;
+        long until = System.nanoTime() + backoff.nextWaitNanos();
         while (!sender.isStopped()) {
             long left = until - System.nanoTime();
             if (left <= 0) {
@@ -238,7 +236,6 @@ final class StreamWorker implements SenderWorker, Runnable {
             List<StreamEntry> none = new ArrayList<>(0);
             sender.take(0, Math.min(left, IDLE_WAIT_NANOS), none);
         }
-        backoffNanos = Math.min(backoffNanos * 2, sender.options.maxReconnectBackoff().toNanos());
     }
 
     private long waitNanos() {
@@ -400,9 +397,6 @@ final class StreamWorker implements SenderWorker, Runnable {
                     LOG.warn("{}", error.description());
                 }
             }
-            if (blind) {
-                sender.duplicatesPossible.add(resend.size());
-            }
             if (outcome.madeProgress()) {
                 progressOnConnection = true;
             }
@@ -414,7 +408,7 @@ final class StreamWorker implements SenderWorker, Runnable {
             sender.failPermanently(cause);
         }
         if (healthy || progressOnConnection) {
-            backoffNanos = sender.options.reconnectBackoff().toNanos();
+            backoff.reset();
         } else {
             try {
                 backOff();

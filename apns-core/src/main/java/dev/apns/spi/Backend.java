@@ -44,10 +44,13 @@ public interface Backend extends AutoCloseable {
 
     /**
      * Opens a connection and completes its TLS handshake, blocking the caller until it is ready or has
-     * failed. From the moment this returns, bytes from the peer go to {@code listener}.
+     * failed. From the moment this returns, bytes from the peer go to {@code listener}. Presents the request's
+     * client certificate, or none when it has none; offers its ALPN protocols (with {@link Feature#ALPN});
+     * tunnels through its proxy (with {@link Feature#PROXY}, and refuses a proxy otherwise), running TLS
+     * through the tunnel with the target's host name for SNI and hostname verification.
      *
      * @throws IOException when the connection or handshake fails or times out; a TLS failure is an
-     *     {@link javax.net.ssl.SSLException}
+     *     {@link javax.net.ssl.SSLException}, a failure at the proxy a {@link dev.apns.ProxyException}
      */
     Connection connect(ConnectRequest request, Connection.Listener listener) throws IOException;
 

@@ -1,145 +1,134 @@
 package dev.apns.docs;
 
-import dev.apns.Protocol;
 import dev.apns.ApnsSender;
 import dev.apns.ApnsSession;
-import dev.apns.Credentials;
 import dev.apns.DeviceToken;
 import dev.apns.Environment;
-import dev.apns.Feedback;
-import dev.apns.FeedbackEntry;
+import dev.apns.Http2Defaults;
 import dev.apns.Message;
 import dev.apns.Notification;
 import dev.apns.Outcome;
 import dev.apns.Payload;
-import dev.apns.Rejection;
 import dev.apns.Result;
-import dev.apns.Status;
-import dev.apns.Trust;
-import dev.apns.testkit.IssuedCertificate;
-import dev.apns.testkit.MockApnsExtension;
+import dev.apns.SenderOptions;
+import dev.apns.SigningKey;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The samples of README.md (the sender sample is also the one in docs/delivery.md), run against the mock. */
-@Timeout(10)
+/** The samples of README.md, run against the HTTP/2 mock with a signing key. */
+@Timeout(20)
 class ReadmeSamplesTest {
     private static final Logger log = LoggerFactory.getLogger(ReadmeSamplesTest.class);
-
-    @RegisterExtension
-    static final MockApnsExtension apns = new MockApnsExtension();
-
-    private static final IssuedCertificate client = apns.certificates().client("com.example.app");
+    private static final Http2Mock apns = new Http2Mock();
 
     private static final String GOOD_1 = "11".repeat(32);
     private static final String GOOD_2 = "22".repeat(32);
-    private static final String BAD = "bb".repeat(32);
+    private static final String GONE = "bb".repeat(32);
 
     private final List<DeviceToken> forgotten = new CopyOnWriteArrayList<>();
-    private final List<String> queued = new CopyOnWriteArrayList<>();
-    private final List<DeviceToken> pruned = new CopyOnWriteArrayList<>();
+    private final List<Object> queued = new CopyOnWriteArrayList<>();
+
+    @TempDir
+    Path directory;
+
+    @BeforeEach
+    void reset() {
+        apns.reset();
+    }
+
+    @AfterAll
+    static void stop() {
+        apns.close();
+    }
 
     @Test
-    void sendRejectedTokensAreForgottenAndFeedbackIsRead() {
-        char[] password = "secret".toCharArray();
-        byte[] p12Bytes = client.pkcs12(password);
-        List<String> tokensFromYourDatabase = List.of(GOOD_1, BAD, GOOD_2);
-        apns.server().rejectToken(DeviceToken.fromHex(BAD), Status.of(8));
-        Instant unregistered = Instant.parse("2026-01-01T00:00:00Z");
-        apns.server().addFeedback(new FeedbackEntry(DeviceToken.fromHex(GOOD_2), unregistered));
+    void theStreamingSenderSendsWithAP8KeyAndForgetsUnregisteredTokens() throws Exception {
+        Path p8File = apns.writeP8(directory);
+        String keyId = apns.key.keyId();
+        String teamId = apns.key.teamId();
+        List<DeviceToken> tokensFromYourDatabase = List.of(DeviceToken.fromHex(GOOD_1), DeviceToken.fromHex(GONE),
+                DeviceToken.fromHex(GOOD_2));
+        apns.server.unregister(GONE, Instant.parse("2026-01-01T00:00:00Z"));
 
         // tag::readme-send[]
-        Credentials credentials = Credentials.fromPkcs12(p12Bytes, password);   // or Credentials.fromPem(pemText)
+        SigningKey key = SigningKey.fromP8(p8File, keyId, teamId);      // AuthKey_<keyId>.p8 from Apple's developer portal
 
-        try (ApnsSession session = ApnsSession.builder().protocol(Protocol.BINARY)
-                .credentials(credentials)
-                .environment(Environment.SANDBOX)          // or .gateway(Endpoint.of(host, port))
+        try (ApnsSession session = ApnsSession.builder()
+                .signingKey(key)
+                .environment(Environment.SANDBOX)                        // PRODUCTION by default
                 // end::readme-send[]
-                .gateway(apns.server().gateway())
-                .feedback(apns.server().feedback())
-                .trust(Trust.fromPem(apns.server().authorityPem()))
+                .gateway(apns.server.address())
+                .trust(dev.apns.Trust.fromPem(apns.server.authorityPem()))
                 // tag::readme-send[]
-                .build()) {
+                .build();
+             ApnsSender sender = session.sender(SenderOptions.builder()
+                .http2(Http2Defaults.defaults().withTopic("com.example.app"))   // your app's bundle id
+                .onInvalidToken(rejection -> forgetToken(rejection.token()))    // Unregistered, ExpiredToken, BadDeviceToken
+                .build())) {
 
-            Message message = Message.builder()
-                    .alert("Your order has shipped")
-                    .badge(1)
-                    .sound("default")
-                    .hexTokens(tokensFromYourDatabase)
-                    .build();
-
-            Result result = session.send(message);
-            for (Rejection rejection : result.rejections()) {
-                forgetToken(rejection.token());             // e.g. status 8, invalid token
+            Payload payload = Payload.builder().alert("Your order has shipped").sound("default").build();
+            for (DeviceToken token : tokensFromYourDatabase) {
+                sender.submit(Notification.of(token, payload)).thenAccept(outcome -> {
+                    switch (outcome.kind()) {
+                        case ACCEPTED -> log.info("sent, apns-id {}", outcome.apnsId().orElseThrow());
+                        case REJECTED -> log.warn("{}", outcome);              // e.g. HTTP 410 Unregistered
+                        case UNSENT -> queueForLater(outcome.notification());  // retries used up, or shut down
+                    }
+                });
             }
-            result.retry().ifPresent(retry -> queueForLater(retry.toJson()));   // what could not be delivered now, and why:
-            result.errors().forEach(error -> log.warn("{}", error));
-
-            try (Feedback feedback = session.feedback()) {
-                for (FeedbackEntry entry : feedback) {
-                    forgetTokenIfNotRegisteredSince(entry.token(), entry.time());
-                }
-            }
-        }
+        }   // closing the sender waits for every answer (10 s at most)
         // end::readme-send[]
 
-        assertThat(forgotten).containsExactly(DeviceToken.fromHex(BAD));
+        assertThat(forgotten).containsExactly(DeviceToken.fromHex(GONE));
         assertThat(queued).isEmpty();
-        assertThat(pruned).containsExactly(DeviceToken.fromHex(GOOD_2));
-        assertThat(apns.server().accepted()).extracting(n -> n.token())
-                .containsExactly(DeviceToken.fromHex(GOOD_1), DeviceToken.fromHex(GOOD_2));
+        assertThat(apns.server.accepted()).extracting(n -> n.token()).containsExactly(GOOD_1, GOOD_2);
+        assertThat(apns.server.accepted()).allSatisfy(n -> {
+            assertThat(n.topic()).isEqualTo("com.example.app");
+            assertThat(n.keyId()).contains(keyId);
+        });
     }
 
     @Test
-    void senderReportsTheRejectedTokenThroughItsFuture() throws InterruptedException {
-        DeviceToken token = DeviceToken.fromHex(BAD);
-        Payload payload = Payload.builder().alert("Hello").build();
-        apns.server().rejectToken(token, Status.of(8));
+    void theBatchApiAnswersForEveryToken() {
+        List<String> tokensFromYourDatabase = List.of(GOOD_1, GONE, GOOD_2);
+        apns.server.unregister(GONE, Instant.parse("2026-01-01T00:00:00Z"));
 
-        try (ApnsSession session = sessionAgainstTheMock()) {
-            // tag::sender-submit[]
-            try (ApnsSender sender = session.sender()) {
-                sender.submit(Notification.of(token, payload))
-                      .thenAccept(outcome -> { if (outcome.kind() == Outcome.Kind.REJECTED) forget(token); });
-            }
-            // end::sender-submit[]
+        try (ApnsSession session = apns.session()) {
+            // tag::readme-batch[]
+            Message message = Message.builder()
+                    .topic("com.example.app")
+                    .alert("Flash sale: 20 % off today")
+                    .hexTokens(tokensFromYourDatabase)
+                    .build();
+            Result result = session.send(message);                  // waits for every answer
+            result.rejections().stream()
+                    .filter(rejection -> rejection.reason().tokenIsInvalid())
+                    .forEach(rejection -> forgetToken(rejection.token()));
+            result.retry().ifPresent(retry -> queueForLater(retry.toJson()));   // server errors after the retries
+            // end::readme-batch[]
+            assertThat(result.accepted()).containsExactly(DeviceToken.fromHex(GOOD_1), DeviceToken.fromHex(GOOD_2));
         }
-
-        assertThat(forgotten).containsExactly(token);
-    }
-
-    static ApnsSession sessionAgainstTheMock() {
-        return ApnsSession.builder().protocol(Protocol.BINARY)
-                .credentials(client.credentials())
-                .gateway(apns.server().gateway())
-                .feedback(apns.server().feedback())
-                .trust(Trust.fromPem(apns.server().authorityPem()))
-                .build();
+        assertThat(forgotten).containsExactly(DeviceToken.fromHex(GONE));
+        assertThat(queued).isEmpty();
     }
 
     private void forgetToken(DeviceToken token) {
         forgotten.add(token);
     }
 
-    private void forget(DeviceToken token) {
-        forgotten.add(token);
-    }
-
-    private void queueForLater(String json) {
-        queued.add(json);
-    }
-
-    private void forgetTokenIfNotRegisteredSince(DeviceToken token, Instant time) {
-        pruned.add(token);
+    private void queueForLater(Object notificationOrMessage) {
+        queued.add(notificationOrMessage);
     }
 }

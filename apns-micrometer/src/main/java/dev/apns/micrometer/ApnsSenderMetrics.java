@@ -30,7 +30,8 @@ import java.util.function.ToDoubleFunction;
  *   <li>counter {@code apns.sender.rejected} with a {@code reason} tag per documented binary status and HTTP/2
  *       reason ({@code invalid_token}, {@code unregistered}, {@code bad_device_token}, ...; {@code unknown} for
  *       undocumented ones);</li>
- *   <li>gauges {@code apns.sender.pending}, {@code .in.flight}, {@code .connections.open}.</li>
+ *   <li>gauges {@code apns.sender.pending}, {@code .in.flight}, {@code .connections.open}, and
+ *       {@code .round.trip.seconds} (HTTP/2 PING round trip).</li>
  * </ul>
  *
  * <pre>{@code
@@ -84,6 +85,8 @@ public final class ApnsSenderMetrics implements MeterBinder {
         gauge(registry, "apns.sender.pending", "Notifications queued or in flight", SenderMetrics::pending);
         gauge(registry, "apns.sender.in.flight", "Notifications written and not yet confirmed", SenderMetrics::inFlight);
         gauge(registry, "apns.sender.connections.open", "Connections open", SenderMetrics::connectionsOpen);
+        gauge(registry, "apns.sender.round.trip.seconds", "Slowest connection's last PING round trip (HTTP/2); NaN before one",
+                m -> m.roundTripNanos() < 0 ? Double.NaN : m.roundTripNanos() / 1e9);
     }
 
     /**

@@ -86,7 +86,7 @@ class ApnsSenderMetricsTest {
     @Test
     void undocumentedCodesAndReasonsCountAsUnknown() {
         var metrics = new dev.apns.SenderMetrics(6, 6, 0, java.util.Map.of("8", 1L, "42", 1L, "77", 1L,
-                "Unregistered", 2L, "SomethingNew", 1L, "BadDeviceToken", 1L), 0, 0, 0, 0, 0, 0, 0, 0);
+                "Unregistered", 2L, "SomethingNew", 1L, "BadDeviceToken", 1L), 0, 0, 0, 0, 0, 0, 0, 0, -1);
         assertThat(ApnsSenderMetrics.rejected(metrics, "unknown")).isEqualTo(3);
         assertThat(ApnsSenderMetrics.rejected(metrics, "invalid_token")).isEqualTo(1);
         assertThat(ApnsSenderMetrics.rejected(metrics, "unregistered")).isEqualTo(2);

@@ -24,8 +24,9 @@ import java.util.regex.Pattern;
  * A small HTTP proxy on 127.0.0.1 that opens tunnels with {@code CONNECT} (RFC 9110 §9.3.6) and relays bytes
  * both ways, for testing clients that connect through proxies. It records every request's request line and
  * {@code Proxy-Authorization} header ({@link #nextRequest(Duration)}), can require basic authentication
- * (answering 407 otherwise), and can misbehave on purpose: answer every {@code CONNECT} with a status of the
- * test's choosing, close without answering, or stall. Only loopback targets are relayed (see
+ * (answering 407 otherwise and, as proxies commonly do, keeping the connection open for a retry until the
+ * client closes it), and can misbehave on purpose: answer every {@code CONNECT} with a status of the test's
+ * choosing and close, close without answering, or stall. Only loopback targets are relayed (see
  * {@link TestProxyServer}).
  *
  * <pre>{@code
@@ -145,8 +146,12 @@ public final class TestHttpProxy extends TestProxyServer {
         }
         String expected = expectedAuthorization;
         if (expected != null && !authorization.map(expected::equals).orElse(false)) {
-            respond(out, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"test\"");
-            lingeringClose(client);
+            // As proxies commonly do, the connection stays open after a 407 (the client may retry on it); the
+            // client closes it.
+            out.write(("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"test\"\r\n"
+                    + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            awaitClientClose(client);
             return;
         }
         Matcher connect = CONNECT_LINE.matcher(head.get(0));

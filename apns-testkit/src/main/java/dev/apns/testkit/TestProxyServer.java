@@ -12,6 +12,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,7 +78,7 @@ public abstract class TestProxyServer implements AutoCloseable {
      * itself, which shows that the client left resolving to the proxy and used the name for TLS.
      */
     public TestProxyServer routeToLoopback(String hostName) {
-        loopbackNames.add(hostName.toLowerCase(java.util.Locale.ROOT));
+        loopbackNames.add(hostName.toLowerCase(Locale.ROOT));
         return this;
     }
 
@@ -93,7 +94,7 @@ public abstract class TestProxyServer implements AutoCloseable {
 
     /** True when the proxy relays to {@code host}. */
     protected final boolean isAllowedTarget(String host) {
-        return loopbackNames.contains(host.toLowerCase(java.util.Locale.ROOT));
+        return loopbackNames.contains(host.toLowerCase(Locale.ROOT));
     }
 
     /** Connects to an allowed target (on 127.0.0.1), bounded by 5 s. */
@@ -128,6 +129,21 @@ public abstract class TestProxyServer implements AutoCloseable {
         try {
             client.shutdownOutput();
             client.setSoTimeout(1_000);
+            InputStream in = client.getInputStream();
+            byte[] sink = new byte[4096];
+            int total = 0;
+            for (int n = in.read(sink); n >= 0 && total < 64 * 1024; n = in.read(sink)) {
+                total += n;
+            }
+        } catch (IOException ended) {
+            // The client went away or stayed silent; either way the socket is closed next.
+        }
+    }
+
+    /** Reads and drops what the client sends until it closes (at most 5 s, 64 KiB). */
+    protected static void awaitClientClose(Socket client) {
+        try {
+            client.setSoTimeout(5_000);
             InputStream in = client.getInputStream();
             byte[] sink = new byte[4096];
             int total = 0;

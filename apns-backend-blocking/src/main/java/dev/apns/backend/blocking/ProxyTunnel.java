@@ -115,8 +115,10 @@ final class ProxyTunnel {
     private static String readResponseHead(InputStream in, Proxy proxy, Endpoint target) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream(256);
         int lineLength = 0;
+        int read = 0;
         while (true) {
             int b = in.read();
+            read++;
             if (b < 0) {
                 String partial = head.toString(StandardCharsets.ISO_8859_1).strip();
                 throw new ProxyException(proxy, target, partial.isEmpty() ? null : partial,
@@ -132,11 +134,11 @@ final class ProxyTunnel {
                 head.write(b);
                 lineLength++;
             }
-            if (head.size() > MAX_RESPONSE_HEAD) {
+            if (read >= MAX_RESPONSE_HEAD) {
                 String start = head.toString(StandardCharsets.ISO_8859_1);
                 int endOfLine = start.indexOf('\n');
                 throw new ProxyException(proxy, target, endOfLine < 0 ? start : start.substring(0, endOfLine),
-                        "its answer to CONNECT has a head longer than " + MAX_RESPONSE_HEAD + " bytes", null);
+                        "its answer to CONNECT does not end within " + MAX_RESPONSE_HEAD + " bytes", null);
             }
         }
     }

@@ -4,12 +4,15 @@ import dev.apns.Endpoint;
 import dev.apns.Proxy;
 import dev.apns.ProxyException;
 
+import io.netty.channel.Channel;
 import io.netty.handler.proxy.HttpProxyHandler;
 import io.netty.handler.proxy.ProxyConnectException;
 import io.netty.handler.proxy.ProxyHandler;
 import io.netty.handler.proxy.Socks5ProxyHandler;
 import io.netty.util.NetUtil;
+import io.netty.util.concurrent.Future;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
@@ -62,6 +65,19 @@ final class NettyProxies {
         }
         handler.setConnectTimeoutMillis(Durations.millis(timeout));
         return handler;
+    }
+
+    /** Waits for the proxy to open the tunnel; a {@link dev.apns.ProxyException} when it does not. */
+    static void awaitTunnel(ProxyHandler handler, Channel channel, Proxy proxy, Endpoint endpoint, Duration timeout)
+            throws IOException {
+        Future<Channel> tunnel = handler.connectFuture();
+        if (!NettyRuntime.await(tunnel, timeout, channel, endpoint)) {
+            throw NettyProxies.timedOut(proxy, endpoint, timeout);
+        }
+        if (!tunnel.isSuccess()) {
+            channel.close();
+            throw NettyProxies.refused(proxy, endpoint, timeout, tunnel.cause());
+        }
     }
 
     /** The TCP connect to the proxy failed. */

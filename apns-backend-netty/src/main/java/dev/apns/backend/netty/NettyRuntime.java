@@ -3,7 +3,6 @@ package dev.apns.backend.netty;
 import dev.apns.Endpoint;
 import dev.apns.Proxy;
 import dev.apns.Trust;
-import dev.apns.spi.Certificate;
 import dev.apns.spi.ConnectRequest;
 import dev.apns.spi.Connection;
 
@@ -21,10 +20,8 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.proxy.ProxyHandler;
-import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.handler.ssl.SslProvider;
@@ -45,8 +42,6 @@ import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -54,7 +49,6 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * What a {@link NettyBackend} creates on its first connect: the event-loop group and its channel type (epoll
@@ -161,6 +155,8 @@ final class NettyRuntime {
         Proxy proxy = request.proxy().orElse(null);
         InetSocketAddress proxyAddress = proxy == null ? null : NettyProxies.proxyAddress(proxy, endpoint);
         InetSocketAddress address = proxy == null ? resolve(endpoint) : NettyProxies.targetAddress(endpoint);
+        // Kept here, not looked up in the pipeline later: a channel that closes empties its pipeline.
+        ProxyHandler proxyHandler = proxy == null ? null : NettyProxies.handler(proxy, proxyAddress, timeout);
         NettyConnection connection = new NettyConnection(backend, this, endpoint, listener, request.writeTimeout());
 
         Bootstrap bootstrap = new Bootstrap()
@@ -175,7 +171,7 @@ final class NettyRuntime {
                     protected void initChannel(Channel channel) {
                         if (proxy != null) {
                             // TLS joins once the tunnel stands, so that its handshake timer starts then.
-                            channel.pipeline().addLast("proxy", NettyProxies.handler(proxy, proxyAddress, timeout));
+                            channel.pipeline().addLast("proxy", proxyHandler);
                         } else {
                             channel.pipeline().addLast("tls", tlsHandler(context, channel, endpoint, timeout));
                         }
@@ -208,17 +204,20 @@ final class NettyRuntime {
             }
             throw tcpFailure(endpoint, timeout, connected.cause());
         }
+        SslHandler tls;
         if (proxy != null) {
-            awaitTunnel(channel, proxy, endpoint, timeout);
+            NettyProxies.awaitTunnel(proxyHandler, channel, proxy, endpoint, timeout);
+            tls = tlsHandler(context, channel, endpoint, timeout);
             try {
-                channel.pipeline().addBefore("apns", "tls", tlsHandler(context, channel, endpoint, timeout));
+                channel.pipeline().addBefore("apns", "tls", tls);
             } catch (RuntimeException e) {
                 channel.close();
                 throw new SSLException("TLS handshake with " + endpoint + " failed: the connection through the "
                         + proxy + " closed before TLS began.", e);
             }
+        } else {
+            tls = channel.pipeline().get(SslHandler.class);
         }
-        SslHandler tls = channel.pipeline().get(SslHandler.class);
         if (tls == null) {
             channel.close();
             throw new SSLException("TLS handshake with " + endpoint + " failed: the connection closed before TLS began.");
@@ -241,29 +240,11 @@ final class NettyRuntime {
         return connection;
     }
 
-    /** Waits for the proxy to open the tunnel; a {@link dev.apns.ProxyException} when it does not. */
-    private static void awaitTunnel(Channel channel, Proxy proxy, Endpoint endpoint, Duration timeout)
-            throws IOException {
-        ProxyHandler handler = channel.pipeline().get(ProxyHandler.class);
-        if (handler == null) {
-            channel.close();
-            throw NettyProxies.refused(proxy, endpoint, timeout, new ClosedChannelException());
-        }
-        Future<Channel> tunnel = handler.connectFuture();
-        if (!await(tunnel, timeout, channel, endpoint)) {
-            throw NettyProxies.timedOut(proxy, endpoint, timeout);
-        }
-        if (!tunnel.isSuccess()) {
-            channel.close();
-            throw NettyProxies.refused(proxy, endpoint, timeout, tunnel.cause());
-        }
-    }
-
     /**
      * Waits for {@code future} a little longer than Netty's own timer for it; false (with the channel
      * closed) when it is still not done.
      */
-    private static boolean await(Future<?> future, Duration timeout, Channel channel, Endpoint endpoint)
+    static boolean await(Future<?> future, Duration timeout, Channel channel, Endpoint endpoint)
             throws IOException {
         try {
             if (future.await(Durations.nanos(timeout) + WAIT_GRACE_NANOS, TimeUnit.NANOSECONDS)) {

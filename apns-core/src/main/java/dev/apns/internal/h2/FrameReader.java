@@ -131,16 +131,18 @@ final class FrameReader {
     }
 
     private void checkHeader() throws Http2Exception {
-        if (length > maxFrameSize) {
-            throw error(Http2ErrorCode.FRAME_SIZE_ERROR, "a payload of " + length
-                    + " bytes exceeds our SETTINGS_MAX_FRAME_SIZE of " + maxFrameSize);
-        }
         if (!firstFrameSeen) {
             firstFrameSeen = true;
             if (type != FrameType.SETTINGS || (flags & FrameType.FLAG_ACK) != 0) {
-                throw error(Http2ErrorCode.PROTOCOL_ERROR, "the server's connection preface must start with"
-                        + " a SETTINGS frame (not HTTP/2, or not a server?)");
+                boolean http1 = head[0] == 'H' && head[1] == 'T' && head[2] == 'T' && head[3] == 'P' && head[4] == '/';
+                throw error(Http2ErrorCode.PROTOCOL_ERROR, "the server's connection preface must start with a"
+                        + " SETTINGS frame; " + (http1 ? "its bytes start with 'HTTP/': the server speaks HTTP/1"
+                        + " (was h2 negotiated by ALPN?)" : "this is not an HTTP/2 server"));
             }
+        }
+        if (length > maxFrameSize) {
+            throw error(Http2ErrorCode.FRAME_SIZE_ERROR, "a payload of " + length
+                    + " bytes exceeds our SETTINGS_MAX_FRAME_SIZE of " + maxFrameSize);
         }
         if (blockStreamId != 0) {
             if (type != FrameType.CONTINUATION || streamId != blockStreamId) {

@@ -56,6 +56,9 @@ public final class Http2ClientEngine {
     boolean goAwayReceived;
     boolean firstResponseSeen;
 
+    /** Whether the server acknowledged our SETTINGS. */
+    boolean settingsAcknowledged;
+    private final long startNanos;
     long receiveNanos;
     private long lastInputNanos;
     boolean pingOutstanding;
@@ -63,9 +66,10 @@ public final class Http2ClientEngine {
     long pingPayload;
 
     /**
-     * A new connection's engine, its preface and SETTINGS already queued as output.
+     * A new connection's engine, its preface and SETTINGS already queued as output. Make it once the TLS handshake
+     * is done: the SETTINGS acknowledgement timeout counts from here.
      *
-     * @param nowNanos the caller's clock ({@link System#nanoTime()} or a test's), for the idle PING
+     * @param nowNanos the caller's clock ({@link System#nanoTime()} or a test's), for the idle PING and timeouts
      */
     public Http2ClientEngine(Http2Options options, Http2Listener listener, long nowNanos) {
         this(options, listener, nowNanos, 1);
@@ -77,6 +81,7 @@ public final class Http2ClientEngine {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.nextStreamId = firstStreamId;
         this.lastInputNanos = nowNanos;
+        this.startNanos = nowNanos;
         this.encoder = new HpackEncoder(options.indexingPolicy());
         if (options.headerTableSize() < 4096) {
             encoder.setMaxTableSize(options.headerTableSize());
@@ -106,9 +111,13 @@ public final class Http2ClientEngine {
      * {@link Http2Options#oneStreamUntilFirstResponse()}, no stream is open unless a first response has arrived.
      */
     public boolean canStartStream() {
-        return whyNoStream() == null;
+        int open = streams.size();
+        return !closed && !goAwaySent && !goAwayReceived && nextStreamId > 0
+                && open < Math.min(peer.maxConcurrentStreams(), options.maxConcurrentStreams())
+                && (open == 0 || firstResponseSeen || !options.oneStreamUntilFirstResponse());
     }
 
+    /** Why {@link #canStartStream()} is false, for the exception's message; {@code null} when it is true. */
     private String whyNoStream() {
         int open = streams.size();
         if (closed) {
@@ -147,9 +156,8 @@ public final class Http2ClientEngine {
      *                                  MAX_HEADER_LIST_SIZE (nothing is sent, no stream id is used)
      */
     public int startStream(Http2Request request, Object attachment) {
-        String refusal = whyNoStream();
-        if (refusal != null) {
-            throw new IllegalStateException("no stream may start now: " + refusal + " (see canStartStream())");
+        if (!canStartStream()) {
+            throw new IllegalStateException("no stream may start now: " + whyNoStream() + " (see canStartStream())");
         }
         List<Header> fields = requestFields;
         fields.clear();
@@ -234,24 +242,35 @@ public final class Http2ClientEngine {
     }
 
     /**
-     * Lets time pass: sends a PING when nothing arrived for {@link Http2Options#pingIdleNanos()}, and when a PING we
-     * sent has been unanswered for {@link Http2Options#pingTimeoutNanos()} closes the engine and reports
+     * Lets time pass: sends a PING when nothing arrived for {@link Http2Options#pingIdleNanos()}. When a PING we
+     * sent has been unanswered for {@link Http2Options#pingTimeoutNanos()}, or our SETTINGS have not been
+     * acknowledged that long after construction (then with GOAWAY(SETTINGS_TIMEOUT)), closes the engine and reports
      * {@link Http2Listener#onConnectionFailed}. Call it every second or so.
      */
     public void onTime(long nowNanos) {
         if (closed) {
             return;
         }
-        if (pingOutstanding) {
+        long timeoutMillis = Duration.ofNanos(options.pingTimeoutNanos()).toMillis();
+        if (!settingsAcknowledged && nowNanos - startNanos >= options.pingTimeoutNanos()) {
+            fail(Http2ErrorCode.SETTINGS_TIMEOUT, "the server did not acknowledge our SETTINGS within " + timeoutMillis
+                    + " ms (is it an HTTP/2 server?)");
+        } else if (pingOutstanding) {
             if (nowNanos - pingSentNanos >= options.pingTimeoutNanos()) {
-                closed = true;
-                dataWaiting.clear();
-                listener.onConnectionFailed("no answer to our PING within "
-                        + Duration.ofNanos(options.pingTimeoutNanos()).toMillis() + " ms: the connection is dead");
+                fail(null, "no answer to our PING within " + timeoutMillis + " ms: the connection is dead");
             }
         } else if (options.pingIdleNanos() > 0 && nowNanos - lastInputNanos >= options.pingIdleNanos()) {
             ping(nowNanos);
         }
+    }
+
+    private void fail(Http2ErrorCode goAwayCode, String why) {
+        closed = true;
+        dataWaiting.clear();
+        if (goAwayCode != null) {
+            writer.goAway(0, goAwayCode, debugData(why));
+        }
+        listener.onConnectionFailed(why);
     }
 
     /**

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * What an {@link Http2ClientEngine} reports. Called on the thread that calls the engine's method (mostly
  * {@code receive}), while the engine is in a consistent state: a callback may call the engine again (start a
- * stream, for instance). Implementations should not block.
+ * stream, for instance). Implementations should not block, and must not throw: an exception would leave the
+ * engine's work on the current input unfinished.
  */
 public interface Http2Listener {
 
@@ -38,7 +39,8 @@ public interface Http2Listener {
      *
      * @param lastStreamId the highest stream id the peer may have processed
      * @param errorCode    the wire error code ({@link Http2ErrorCode#describe(long)} names it)
-     * @param debugData    the debug data as ISO-8859-1 text (APNs puts a JSON reason there), possibly empty
+     * @param debugData    the debug data as ISO-8859-1 text (APNs puts a JSON reason there), possibly empty, cut
+     *                     to its first 1024 bytes
      */
     void onGoAway(int lastStreamId, long errorCode, String debugData);
 

@@ -40,10 +40,12 @@ public final class Http2Request {
         this.path = requireText(path, "path");
         this.headers = List.copyOf(Objects.requireNonNull(headers, "headers"));
         for (int i = 0, n = this.headers.size(); i < n; i++) {
-            if (this.headers.get(i).name().charAt(0) == ':') {
-                throw new IllegalArgumentException("request header " + i + " '" + this.headers.get(i).name()
+            Header header = this.headers.get(i);
+            if (header.name().charAt(0) == ':') {
+                throw new IllegalArgumentException("request header " + i + " '" + header.name()
                         + "' is a pseudo-header; give method, scheme, authority and path as arguments");
             }
+            requireFieldValue(header.value(), "value of request header '" + header.name() + "'");
         }
         this.body = body == null ? EMPTY : body.slice();
     }
@@ -58,7 +60,23 @@ public final class Http2Request {
         if (value.isEmpty()) {
             throw new IllegalArgumentException("the request's " + what + " must not be empty");
         }
+        requireFieldValue(value, "request's " + what);
         return value;
+    }
+
+    /**
+     * Checks what HTTP/2 allows in a field value (RFC 9113 §8.2.1: no NUL, CR or LF) and what HPACK can carry (octets,
+     * so no character above 0xFF). Checked here, before the encoder sees the request: an encoder that failed halfway
+     * through a block would leave its dynamic table out of step with the server's decoder.
+     */
+    private static void requireFieldValue(String value, String what) {
+        for (int i = 0, n = value.length(); i < n; i++) {
+            char c = value.charAt(i);
+            if (c > 0xFF || c == 0 || c == '\r' || c == '\n') {
+                throw new IllegalArgumentException("the " + what + " has character " + (int) c + " at index " + i
+                        + "; field values are octets without NUL, CR or LF");
+            }
+        }
     }
 
     /** The {@code :method} value. */

@@ -21,7 +21,6 @@ import java.util.List;
 final class InboundFrames implements FrameReader.Handler {
 
     private final Http2ClientEngine engine;
-    private boolean ourSettingsAcknowledged;
 
     InboundFrames(Http2ClientEngine engine) {
         this.engine = engine;
@@ -162,8 +161,8 @@ final class InboundFrames implements FrameReader.Handler {
 
     @Override
     public void onSettingsAck() {
-        if (!ourSettingsAcknowledged) {
-            ourSettingsAcknowledged = true;
+        if (!engine.settingsAcknowledged) {
+            engine.settingsAcknowledged = true;
             engine.decoder.setMaxTableSize(engine.options.headerTableSize());
         }
     }

@@ -93,4 +93,29 @@ class Http2ClientEnginePingTest {
         t.engine.onTime(t.now + Duration.ofDays(2).toNanos());
         assertThat(t.engine.hasOutput()).isFalse();
     }
+
+    @Test
+    void settingsNotAcknowledgedInTimeFailTheConnectionWithSettingsTimeout() {
+        EngineTester t = new EngineTester(Http2Options.builder().pingTimeout(Duration.ofSeconds(10)).build());
+        t.output();
+        t.deliver(t.server.settings().take());
+        t.output();
+        t.engine.onTime(t.now + 10_000 * MS - 1);
+        assertThat(t.listener.connectionFailures).isEmpty();
+        t.engine.onTime(t.now + 10_000 * MS);
+        assertThat(t.listener.connectionFailures).singleElement().asString().contains("SETTINGS", "10000 ms");
+        assertThat(t.output()).singleElement().satisfies(f -> {
+            assertThat(f.type()).isEqualTo("GOAWAY");
+            assertThat(f.code()).isEqualTo(Http2ErrorCode.SETTINGS_TIMEOUT.code());
+        });
+        assertThat(t.engine.isClosed()).isTrue();
+    }
+
+    @Test
+    void acknowledgedSettingsNeverTimeOut() {
+        EngineTester t = tester();
+        t.engine.onTime(t.now + Duration.ofSeconds(59).toNanos());
+        assertThat(t.listener.connectionFailures).isEmpty();
+        assertThat(t.engine.isClosed()).isFalse();
+    }
 }

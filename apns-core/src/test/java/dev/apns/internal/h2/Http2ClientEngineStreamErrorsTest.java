@@ -93,6 +93,16 @@ class Http2ClientEngineStreamErrorsTest {
     }
 
     @Test
+    void http1AnswerIsNamedAsSuch() {
+        EngineTester t = new EngineTester(Http2Options.defaults());
+        t.output();
+        Http2Exception e = t.deliverExpectingError("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(
+                java.nio.charset.StandardCharsets.US_ASCII));
+        assertThat(e.errorCode()).isEqualTo(PROTOCOL_ERROR);
+        assertThat(e.getMessage()).contains("HTTP/1", "ALPN");
+    }
+
+    @Test
     void unknownFramesPriorityAndUnknownSettingsAreIgnored() {
         EngineTester t = EngineTester.connected(0x99, 7);
         int id = t.post("{}");

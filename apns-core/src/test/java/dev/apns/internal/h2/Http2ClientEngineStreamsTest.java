@@ -188,4 +188,47 @@ class Http2ClientEngineStreamsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MAX_HEADER_LIST_SIZE of 400");
         assertThat(t.post("{}")).isEqualTo(1);
     }
+
+    @Test
+    void listenerMayStartTheNextStreamFromItsCallback() {
+        RecordingListener recorder = new RecordingListener();
+        Http2ClientEngine[] engine = new Http2ClientEngine[1];
+        Http2Listener chaining = new Http2Listener() {
+            @Override
+            public void onResponse(Object attachment, int status, List<dev.apns.internal.h2.hpack.Header> headers,
+                                   byte[] body) {
+                recorder.onResponse(attachment, status, headers, body);
+                if (engine[0].canStartStream()) {
+                    engine[0].startStream(EngineTester.request("next"), "next");
+                }
+            }
+
+            @Override
+            public void onStreamFailed(Object attachment, boolean processed, String why) {
+                recorder.onStreamFailed(attachment, processed, why);
+            }
+
+            @Override
+            public void onGoAway(int lastStreamId, long errorCode, String debugData) {
+                recorder.onGoAway(lastStreamId, errorCode, debugData);
+            }
+
+            @Override
+            public void onConnectionFailed(String why) {
+                recorder.onConnectionFailed(why);
+            }
+        };
+        engine[0] = new Http2ClientEngine(Http2Options.builder().oneStreamUntilFirstResponse(true).build(), chaining, 0);
+        ServerFrames server = new ServerFrames();
+        int first = engine[0].startStream(EngineTester.request("{}"), "first");
+        try {
+            engine[0].receive(java.nio.ByteBuffer.wrap(server.settings().headers(first, true, ":status", "200")
+                    .headers(3, true, ":status", "200").take()), 0);
+        } catch (Http2Exception e) {
+            throw new AssertionError(e);
+        }
+        assertThat(recorder.responses).extracting(RecordingListener.Response::attachment)
+                .containsExactly("first", "next");
+        assertThat(engine[0].openStreams()).isEqualTo(1);
+    }
 }

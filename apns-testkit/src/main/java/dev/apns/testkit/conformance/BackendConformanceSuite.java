@@ -1790,14 +1790,22 @@ public abstract class BackendConformanceSuite {
     // ALPN, connections without a client certificate, proxies: the tests live in their own file.
 
     @Nested
-    @DisplayName("HTTP/2 transport: ALPN, connections without a client certificate, HTTP CONNECT and SOCKS5 proxies")
-    class Http2Transport extends Http2TransportObligations {
-        Http2Transport() {
+    @DisplayName("ALPN and connections without a client certificate (for HTTP/2)")
+    class AlpnAndNoCertificate extends AlpnAndCertificateObligations {
+        AlpnAndNoCertificate() {
             super(new SuiteFixture());
         }
     }
 
-    /** What {@link Http2TransportObligations} borrows from the suite. */
+    @Nested
+    @DisplayName("Proxies: HTTP CONNECT and SOCKS5 tunnels")
+    class Proxies extends ProxyObligations {
+        Proxies() {
+            super(new SuiteFixture());
+        }
+    }
+
+    /** What the HTTP/2 transport obligations ({@link Http2TransportObligations}) borrow from the suite. */
     private final class SuiteFixture implements Http2TransportObligations.Fixture {
         @Override
         public Backend availableBackend() {

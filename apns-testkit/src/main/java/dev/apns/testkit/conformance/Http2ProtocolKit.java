@@ -161,6 +161,11 @@ public abstract class Http2ProtocolKit {
         assertThat(seen.pushType()).isEqualTo("alert");
         assertThat(seen.payloadText()).isEqualTo(first.payload().toJson());
         assertThat(server.accepted()).extracting(AcceptedNotification::token).doesNotHaveDuplicates();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (sender.metrics().roundTripNanos() < 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(sender.metrics().roundTripNanos()).as("the PING round trip measured at connect").isPositive();
     }
 
     @Test
@@ -297,5 +302,153 @@ public abstract class Http2ProtocolKit {
         assertThat(first).allMatch(Outcome::isAccepted);
         assertThat(second).allMatch(Outcome::isAccepted);
         assertThat(server.acceptedCount()).isEqualTo(300);
+    }
+    @Test
+    @DisplayName("[h2-11] every invalid-token rejection reaches the invalid-token listener with its timestamp, once")
+    void invalidTokenListenerHearsEachDeadToken() throws Exception {
+        Instant since = Instant.ofEpochMilli(1_700_000_000_000L);
+        List<Notification> all = notifications(30);
+        server.unregister(all.get(3).token().toHex(), since);
+        server.rejectToken(all.get(4).token().toHex(), "BadDeviceToken");
+        server.rejectToken(all.get(5).token().toHex(), "BadTopic");
+        List<dev.apns.Rejection> heard = java.util.Collections.synchronizedList(new ArrayList<>());
+        ApnsSender sender = sender(options().onInvalidToken(heard::add));
+
+        submitAll(sender, all);
+
+        assertThat(heard).extracting(r -> r.token().toHex())
+                .containsExactlyInAnyOrder(all.get(3).token().toHex(), all.get(4).token().toHex());
+        assertThat(heard).filteredOn(r -> r.token().equals(all.get(3).token()))
+                .allSatisfy(r -> assertThat(r.reason().tokenInvalidSince()).contains(since));
+    }
+
+    @Test
+    @DisplayName("[h2-12] a server that stops answering is found by the answer timeout; the connection is replaced and nothing is lost")
+    void unansweredRequestsAreSentAgainOnANewConnection() throws Exception {
+        ApnsSender sender = sender(options().requestTimeout(Duration.ofMillis(500)));
+        assertThat(submitAll(sender, notifications(10))).allMatch(Outcome::isAccepted);
+        server.stopAnswering();
+        List<CompletableFuture<Outcome>> futures = new ArrayList<>();
+        for (Notification n : notifications(40).subList(10, 40)) {
+            futures.add(sender.submit(n));
+        }
+        assertThat(server.awaitUntil(() -> server.connectionsAccepted() >= 2, WAIT))
+                .as("the stuck connection is replaced after the answer timeout").isTrue();
+        server.resumeAnswering();
+
+        for (CompletableFuture<Outcome> future : futures) {
+            assertThat(future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).isAccepted()).isTrue();
+        }
+        assertThat(server.connectionsAccepted()).isGreaterThanOrEqualTo(2);
+        assertThat(sender.metrics().duplicatesPossible()).isPositive();
+    }
+
+    @Test
+    @DisplayName("[h2-13] a provider token refused as expired is sent once more, then rejected: no storm of retries or new tokens")
+    void expiredProviderTokenIsRetriedOnceNotForever() throws Exception {
+        server.rejectToken(notification(0).token().toHex(), "ExpiredProviderToken");
+        ApnsSender sender = sender(options());
+
+        Outcome outcome = submitAll(sender, notifications(1)).get(0);
+
+        assertThat(outcome.kind()).isEqualTo(Outcome.Kind.REJECTED);
+        assertThat(outcome.reason().map(r -> ((Http2Reason) r).code())).contains(Http2Reason.Code.EXPIRED_PROVIDER_TOKEN);
+        assertThat(server.rejectedCount()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("[h2-14] shutdown with a deadline ends every notification: those the server never answered are unsent, and say whether they may have been delivered")
+    void shutdownEndsEveryNotification() throws Exception {
+        ApnsSender sender = sender(options());
+        assertThat(submitAll(sender, notifications(5))).allMatch(Outcome::isAccepted);
+        server.stopAnswering();
+        List<CompletableFuture<Outcome>> futures = new ArrayList<>();
+        for (Notification n : notifications(25).subList(5, 25)) {
+            futures.add(sender.submit(n));
+        }
+        assertThat(server.awaitUntil(() -> server.processedCount() >= 25, WAIT)).isTrue();
+
+        List<Notification> unsent = sender.shutdown(Duration.ofMillis(200));
+
+        assertThat(unsent).hasSize(20);
+        for (CompletableFuture<Outcome> future : futures) {
+            Outcome outcome = future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(outcome.kind()).isEqualTo(Outcome.Kind.UNSENT);
+            assertThat(outcome.possiblyDelivered()).as("written and never answered").isTrue();
+        }
+        server.resumeAnswering();
+    }
+
+    @Test
+    @DisplayName("[h2-15] the batch API over HTTP/2: accepted tokens, rejections with reasons, and nothing to retry")
+    void batchApiOverHttp2() {
+        List<Notification> all = notifications(200);
+        server.unregister(all.get(17).token().toHex(), Instant.ofEpochMilli(1_600_000_000_000L));
+        ApnsSession session = session();
+        dev.apns.Message message = dev.apns.Message.builder().alert("batch").topic(TOPIC)
+                .tokens(all.stream().map(Notification::token).toList()).build();
+
+        dev.apns.Result result = session.send(message);
+
+        assertThat(result.accepted()).hasSize(199);
+        assertThat(result.rejections()).singleElement().satisfies(r -> {
+            assertThat(r.token()).isEqualTo(all.get(17).token());
+            assertThat(((Http2Reason) r.reason()).code()).isEqualTo(Http2Reason.Code.UNREGISTERED);
+        });
+        assertThat(result.retry()).isEmpty();
+        assertThat(server.acceptedCount()).isEqualTo(199);
+    }
+
+    @Test
+    @DisplayName("[h2-16] chaos: under seeded GOAWAYs, resets, drops and 503s every notification gets exactly one outcome, none is lost, and the server accepted a notification twice only where a connection died before answering")
+    void chaos() throws Exception {
+        long seed = Long.getLong("apns.kit.seed", 20261203L);
+        java.util.Random random = new java.util.Random(seed);
+        ApnsSender sender = sender(options().maxServerRetries(10).requestTimeout(Duration.ofSeconds(2)));
+        List<Notification> all = notifications(3_000);
+        List<CompletableFuture<Outcome>> futures = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            if (i % 300 == 150) {
+                switch (random.nextInt(4)) {
+                    case 0 -> server.goAwayAfter(server.processedCount() + 1 + random.nextInt(50), 0, "Shutdown");
+                    case 1 -> server.resetStream(server.processedCount() + 1 + random.nextInt(50), 7);
+                    case 2 -> server.dropConnectionAfter(server.processedCount() + 1 + random.nextInt(50));
+                    default -> server.serviceUnavailable(1 + random.nextInt(20));
+                }
+            }
+            futures.add(sender.submit(all.get(i)));
+        }
+        List<Outcome> outcomes = new ArrayList<>();
+        for (CompletableFuture<Outcome> future : futures) {
+            outcomes.add(future.get(60, TimeUnit.SECONDS));
+        }
+
+        assertThat(outcomes).as("seed %d", seed).allMatch(Outcome::isAccepted);
+        List<String> accepted = server.accepted().stream().map(AcceptedNotification::token).toList();
+        assertThat(accepted).as("seed %d: nothing lost", seed)
+                .containsAll(all.stream().map(n -> n.token().toHex()).toList());
+        long duplicates = accepted.size() - accepted.stream().distinct().count();
+        assertThat(duplicates).as("seed %d: duplicates only where a connection died unanswered", seed)
+                .isLessThanOrEqualTo(sender.metrics().duplicatesPossible());
+    }
+    @Test
+    @DisplayName("[h2-17] with maxBlindResends(0) nothing is sent twice: notifications a dropped connection never answered end unsent and say they may have been delivered")
+    void atMostOnceWhenBlindResendsAreOff() throws Exception {
+        server.dropConnectionAfter(100);
+        ApnsSender sender = sender(options().maxBlindResends(0));
+
+        List<Outcome> outcomes = submitAll(sender, notifications(600));
+
+        List<String> accepted = server.accepted().stream().map(AcceptedNotification::token).toList();
+        assertThat(accepted).doesNotHaveDuplicates();
+        assertThat(outcomes).allSatisfy(o -> {
+            if (o.kind() == Outcome.Kind.UNSENT) {
+                assertThat(o.possiblyDelivered()).isTrue();
+            } else {
+                assertThat(o.kind()).isEqualTo(Outcome.Kind.ACCEPTED);
+            }
+        });
+        assertThat(outcomes).filteredOn(o -> o.kind() == Outcome.Kind.UNSENT).isNotEmpty();
+        assertThat(sender.metrics().duplicatesPossible()).isZero();
     }
 }

@@ -10,8 +10,6 @@ final class AppleIndexingPolicy implements IndexingPolicy {
     @Override
     public Indexing indexing(String name, String value) {
         switch (name) {
-            case "authorization":
-                return Indexing.NEVER_INDEXED;
             case ":path":
             case "apns-id":
             case "apns-expiration":

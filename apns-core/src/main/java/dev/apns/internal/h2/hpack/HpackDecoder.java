@@ -178,9 +178,15 @@ public final class HpackDecoder {
                     }
                 } else {
                     checkIndex(nameIndex, fieldStart);
-                    name = nameIndex <= StaticTable.LENGTH ? StaticTable.get(nameIndex).name()
-                            : table.name(nameIndex - StaticTable.LENGTH);
-                    malformed = malformedName(name);
+                    if (nameIndex <= StaticTable.LENGTH) {
+                        name = StaticTable.get(nameIndex).name();
+                        malformed = null;
+                    } else {
+                        // A dynamic entry has a header exactly when its name is well-formed.
+                        int dynamicIndex = nameIndex - StaticTable.LENGTH;
+                        name = table.name(dynamicIndex);
+                        malformed = table.header(dynamicIndex) == null ? malformedName(name) : null;
+                    }
                 }
                 value = readString();
                 header = malformed == null ? new Header(name, value) : null;

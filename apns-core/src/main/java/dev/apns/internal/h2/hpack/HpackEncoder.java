@@ -99,7 +99,8 @@ public final class HpackEncoder {
     }
 
     private void encode(String name, String value, ByteSink out) {
-        int staticIndex = StaticTable.indexOf(name, value);
+        int[] staticRange = StaticTable.rangeOf(name);
+        int staticIndex = staticRange == null ? 0 : StaticTable.indexIn(staticRange, value);
         if (staticIndex != 0) {
             writeInteger(out, 0x80, 7, staticIndex);
             return;
@@ -109,7 +110,7 @@ public final class HpackEncoder {
             writeInteger(out, 0x80, 7, dynamicIndex);
             return;
         }
-        int nameIndex = StaticTable.indexOfName(name);
+        int nameIndex = staticRange == null ? 0 : staticRange[0];
         if (nameIndex == 0) {
             nameIndex = table.indexOfName(name);
         }
@@ -158,14 +159,11 @@ public final class HpackEncoder {
     /** Writes a string literal (§5.2), Huffman-coded unless that is longer. */
     private void writeString(ByteSink out, String s) {
         int length = s.length();
-        for (int i = 0; i < length; i++) {
-            if (s.charAt(i) > 0xFF) {
-                throw new IllegalArgumentException("character " + (int) s.charAt(i) + " at index " + i
-                        + " of a header name or value is not an octet; HPACK carries ISO-8859-1 octets only");
-            }
+        int huffmanLength = huffman ? Huffman.encodedLength(s) : octetsOrMinusOne(s);
+        if (huffmanLength < 0) {
+            throw notOctets(s);
         }
-        int huffmanLength = huffman ? Huffman.encodedLength(s) : Integer.MAX_VALUE;
-        if (huffmanLength <= length) {
+        if (huffman && huffmanLength <= length) {
             writeInteger(out, 0x80, 7, huffmanLength);
             out.ensureRoom(huffmanLength);
             Huffman.encode(s, out.array(), out.size());
@@ -180,5 +178,25 @@ public final class HpackEncoder {
             }
             out.advance(length);
         }
+    }
+
+    /** The length of {@code s}, or -1 if a character of it is above 0xFF. */
+    private static int octetsOrMinusOne(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) > 0xFF) {
+                return -1;
+            }
+        }
+        return s.length();
+    }
+
+    private static IllegalArgumentException notOctets(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) > 0xFF) {
+                return new IllegalArgumentException("character " + (int) s.charAt(i) + " at index " + i
+                        + " of a header name or value is not an octet; HPACK carries ISO-8859-1 octets only");
+            }
+        }
+        throw new IllegalStateException("no character above 0xFF in a string reported to have one");
     }
 }

@@ -68,19 +68,23 @@ final class Huffman {
     }
 
     /**
-     * The encoded length in bytes of {@code s}, whose characters must all be octets (checked by the caller).
+     * The encoded length in bytes of {@code s}, or -1 if a character of it is above 0xFF (not an octet).
      */
     static int encodedLength(String s) {
         long bits = 0;
         for (int i = 0, n = s.length(); i < n; i++) {
-            bits += LENGTHS[s.charAt(i)];
+            char c = s.charAt(i);
+            if (c > 0xFF) {
+                return -1;
+            }
+            bits += LENGTHS[c];
         }
         return (int) ((bits + 7) >>> 3);
     }
 
     /**
      * Writes the code of {@code s} into {@code dst} from {@code offset}, padded with the EOS prefix; the caller
-     * made room for {@link #encodedLength(String)} bytes. Returns the offset after the last byte written.
+     * checked that it holds only octets and made room for {@link #encodedLength(String)} bytes. Returns the offset after the last byte written.
      */
     static int encode(String s, byte[] dst, int offset) {
         long pending = 0;

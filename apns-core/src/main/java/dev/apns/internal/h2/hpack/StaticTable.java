@@ -98,23 +98,21 @@ final class StaticTable {
         return HEADERS[index];
     }
 
-    /** The index of the entry {@code name: value}, or 0 if the static table has none. */
-    static int indexOf(String name, String value) {
-        int[] range = RANGES.get(name);
-        if (range == null) {
-            return 0;
-        }
+    /**
+     * The first and last index of the entries named {@code name} (adjacent in the table), or null if none is;
+     * the array must not be changed.
+     */
+    static int[] rangeOf(String name) {
+        return RANGES.get(name);
+    }
+
+    /** The index of the entry in {@code range} (from {@link #rangeOf}) whose value is {@code value}, or 0. */
+    static int indexIn(int[] range, String value) {
         for (int i = range[0]; i <= range[1]; i++) {
             if (HEADERS[i].value().equals(value)) {
                 return i;
             }
         }
         return 0;
-    }
-
-    /** The lowest index whose entry has this name, or 0 if none has. */
-    static int indexOfName(String name) {
-        int[] range = RANGES.get(name);
-        return range == null ? 0 : range[0];
     }
 }

@@ -188,6 +188,9 @@ class HpackDecoderLimitsTest {
         assertThat(decoder.tableLength()).isEqualTo(1);
         // Referring to the malformed entry is a stream error again; other fields decode.
         assertThat(failure(decoder, "be").isStreamError()).isTrue();
+        // So is a literal that takes its name from it (and enters the table too).
+        assertThat(failure(decoder, "7e 01 77").isStreamError()).isTrue();
+        assertThat(decoder.tableLength()).isEqualTo(2);
         assertThat(decoder.decode(Hex.buffer("82"))).containsExactly(new Header(":method", "GET"));
     }
 
