@@ -14,8 +14,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP/2 mock server ({@link MockApnsHttp2Main}) in a JVM of its own, started with this JVM's class path: for
- * benchmarks that must measure the client JVM alone. Reads what the server prints (address, authority, signing
+ * The HTTP/2 mock server ({@link MockApnsHttp2Main}) in a JVM of its own, started with this JVM's class path unless
+ * {@code apns.mock.classpath} names another: for benchmarks that must measure the client JVM alone. Reads what the server prints (address, authority, signing
  * key and ids, client certificate); {@link #acceptedCount()} asks it how many notifications it accepted. Not
  * thread-safe; closing ends the process.
  */
