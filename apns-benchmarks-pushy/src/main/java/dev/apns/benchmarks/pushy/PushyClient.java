@@ -23,8 +23,8 @@ import java.util.function.BiConsumer;
 /**
  * Pushy 0.15's {@code ApnsClient} with token authentication, as its documentation shows: one client, notifications
  * sent with {@code sendNotification} from the calling thread, outcomes read from the returned futures. Pushy queues
- * without bound, so, as its documentation advises, a semaphore bounds the notifications in flight
- * ({@code maxInFlight}); this is also what keeps its memory bounded.
+ * without bound, so a semaphore bounds the notifications in flight ({@code maxInFlight}); this is also what keeps its
+ * memory bounded.
  */
 final class PushyClient implements ThroughputClient {
     private final int connections;
