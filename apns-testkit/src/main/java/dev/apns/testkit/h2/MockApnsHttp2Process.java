@@ -14,8 +14,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP/2 mock server ({@link MockApnsHttp2Main}) in a JVM of its own, started with this JVM's class path: for
- * benchmarks that must measure the client JVM alone. Reads what the server prints (address, authority, signing
+ * The HTTP/2 mock server ({@link MockApnsHttp2Main}) in a JVM of its own, started with this JVM's class path unless
+ * {@code apns.mock.classpath} names another: for benchmarks that must measure the client JVM alone. Reads what the server prints (address, authority, signing
  * key and ids, client certificate); {@link #acceptedCount()} asks it how many notifications it accepted. Not
  * thread-safe; closing ends the process.
  */
@@ -45,7 +45,9 @@ public final class MockApnsHttp2Process implements AutoCloseable {
 
     /**
      * Starts a server that counts but does not record ({@code --no-record}), with {@code arguments} added (see
-     * {@link MockApnsHttp2Main}). The system property {@code apns.mock.jvmArgs} adds options to its JVM.
+     * {@link MockApnsHttp2Main}). The system property {@code apns.mock.jvmArgs} adds options to its JVM, and
+     * {@code apns.mock.classpath} gives its class path (default: this JVM's), for a client JVM whose class path cannot
+     * run the server (another Netty).
      */
     public static MockApnsHttp2Process start(String... arguments) throws IOException {
         Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
@@ -54,7 +56,8 @@ public final class MockApnsHttp2Process implements AutoCloseable {
         if (!extra.isEmpty()) {
             command.addAll(List.of(extra.split("\\s+")));
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), MockApnsHttp2Main.class.getName(),
+        String classPath = System.getProperty("apns.mock.classpath", System.getProperty("java.class.path"));
+        command.addAll(List.of("-cp", classPath, MockApnsHttp2Main.class.getName(),
                 "--no-record"));
         command.addAll(List.of(arguments));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
