@@ -530,13 +530,15 @@ final class StreamSender implements ApnsSender {
     /** A failure reconnecting cannot heal: every queued notification ends unsent with it, and so do later ones. */
     void failPermanently(Throwable cause) {
         if (permanentFailure == null) {
-            permanentFailure = cause;
+            permanentFailure = new NotDeliveredException("Not sent: the connection to " + endpoint + " was refused in "
+                    + "a way that retrying cannot heal (" + cause.getMessage() + "); the sender takes nothing more.",
+                    null, cause);
             LOG.error("The sender for {} stops: {}", endpoint, cause.toString());
         }
         List<StreamEntry> drained = drainQueues();
         wake();
         for (StreamEntry entry : drained) {
-            finishUnsent(entry, cause);
+            finishUnsent(entry, permanentFailure);
         }
     }
 
