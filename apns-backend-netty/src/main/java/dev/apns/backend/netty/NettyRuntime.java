@@ -52,6 +52,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -169,6 +170,9 @@ final class NettyRuntime {
         // Kept here, not looked up in the pipeline later: a channel that closes empties its pipeline.
         ProxyHandler proxyHandler = proxy == null ? null : NettyProxies.handler(proxy, proxyAddress, timeout);
         NettyConnection connection = new NettyConnection(backend, this, endpoint, listener, request.writeTimeout());
+        // Likewise the TLS handler of a direct connection: a handshake that fails at once closes the channel, and
+        // its failure must still be read from the handler.
+        AtomicReference<SslHandler> directTls = new AtomicReference<>();
 
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
@@ -184,7 +188,9 @@ final class NettyRuntime {
                             // TLS joins once the tunnel stands, so that its handshake timer starts then.
                             channel.pipeline().addLast("proxy", proxyHandler);
                         } else {
-                            channel.pipeline().addLast("tls", tlsHandler(context, channel, endpoint, timeout));
+                            SslHandler handler = tlsHandler(context, channel, endpoint, timeout);
+                            directTls.set(handler);
+                            channel.pipeline().addLast("tls", handler);
                         }
                         channel.pipeline().addLast("apns", connection.handler());
                     }
@@ -227,7 +233,7 @@ final class NettyRuntime {
                         + proxy + " closed before TLS began.", e);
             }
         } else {
-            tls = channel.pipeline().get(SslHandler.class);
+            tls = directTls.get();
         }
         if (tls == null) {
             channel.close();
