@@ -32,7 +32,13 @@ final class Http2Link implements Connection.Listener, Http2Listener {
     }
 
     private final Http2Worker worker;
-    private final Http2ClientEngine engine;
+    private final Http2Options options;
+    /**
+     * Made when the connection is attached (or its first bytes arrive, whichever is first), not before the
+     * connect: the engine times the server's SETTINGS acknowledgement from its construction, and a connect may
+     * take up to twice the connect timeout (TCP, then TLS). Guarded by this.
+     */
+    private Http2ClientEngine engine;
     /** Notifications in the order their streams started, for the answer timeout; guarded by this. */
     private final ArrayDeque<StreamEntry> started = new ArrayDeque<>();
     private List<Answer> answers = new ArrayList<>();
@@ -47,13 +53,24 @@ final class Http2Link implements Connection.Listener, Http2Listener {
     private volatile int inFlight;
     private long answered;
 
-    Http2Link(Http2Worker worker, Http2Options options, long nowNanos) {
+    Http2Link(Http2Worker worker, Http2Options options) {
         this.worker = worker;
-        this.engine = new Http2ClientEngine(options, this, nowNanos);
+        this.options = options;
     }
 
     void attach(Connection connection) {
         this.connection = connection;
+        synchronized (this) {
+            engine();
+        }
+    }
+
+    /** The engine, made on first use (under the monitor): its preface and SETTINGS are then queued as output. */
+    private Http2ClientEngine engine() {
+        if (engine == null) {
+            engine = new Http2ClientEngine(options, this, System.nanoTime());
+        }
+        return engine;
     }
 
     Connection connection() {
@@ -113,7 +130,7 @@ final class Http2Link implements Connection.Listener, Http2Listener {
         int count = 0;
         String authority = target.authority();
         for (StreamEntry entry : entries) {
-            if (!engine.canStartStream()) {
+            if (!engine().canStartStream()) {
                 break;
             }
             ProviderToken token = target.tokens() == null ? null : target.tokens().current();
@@ -123,7 +140,7 @@ final class Http2Link implements Connection.Listener, Http2Listener {
                 entry.token = token;
                 entry.writtenAtNanos = nowNanos;
                 entry.link = this;
-                engine.startStream(request, entry);
+                engine().startStream(request, entry);
                 started.addLast(entry);
             } catch (IllegalArgumentException e) {
                 entry.link = null;
@@ -132,23 +149,23 @@ final class Http2Link implements Connection.Listener, Http2Listener {
             }
             count++;
         }
-        inFlight = engine.openStreams();
-        room = engine.canStartStream();
-        outputPending = engine.hasOutput();
+        inFlight = engine().openStreams();
+        room = engine().canStartStream();
+        outputPending = engine().hasOutput();
         return count;
     }
 
     /** Moves queued output into {@code out}; true when more remains. */
     synchronized boolean produce(ByteBuffer out) {
-        engine.produce(out);
-        outputPending = engine.hasOutput();
+        engine().produce(out);
+        outputPending = engine().hasOutput();
         return outputPending;
     }
 
     /** Lets time pass (idle PING, PING timeout); returns the oldest unanswered notification's start, or -1. */
     synchronized long tick(long nowNanos) {
-        engine.onTime(nowNanos);
-        outputPending = engine.hasOutput();
+        engine().onTime(nowNanos);
+        outputPending = engine().hasOutput();
         StreamEntry head;
         while ((head = started.peekFirst()) != null && (head.link != this || head.isFinished())) {
             started.pollFirst();
@@ -158,19 +175,19 @@ final class Http2Link implements Connection.Listener, Http2Listener {
 
     /** Sends a PING now, to measure the round trip (unless one is unanswered). */
     synchronized void ping(long nowNanos) {
-        engine.ping(nowNanos);
-        outputPending = engine.hasOutput();
+        engine().ping(nowNanos);
+        outputPending = engine().hasOutput();
     }
 
     /** Sends GOAWAY(NO_ERROR) so the server knows no more streams come; open ones may still be answered. */
     synchronized void goAway() {
-        engine.goAway();
-        outputPending = engine.hasOutput();
+        engine().goAway();
+        outputPending = engine().hasOutput();
     }
 
     /** Whether nothing is in flight and nothing is left to write: a retired connection may be closed. */
     synchronized boolean drained() {
-        return engine.openStreams() == 0 && !engine.hasOutput();
+        return engine().openStreams() == 0 && !engine().hasOutput();
     }
 
     /** Gives up on this connection because of {@code why} (an answer overdue, for instance) and closes it. */
@@ -187,7 +204,7 @@ final class Http2Link implements Connection.Listener, Http2Listener {
     /** The notifications still in flight, taken from the engine, which is closed afterwards. */
     synchronized List<StreamEntry> abandon() {
         List<StreamEntry> left = new ArrayList<>();
-        for (Object attachment : engine.abandon()) {
+        for (Object attachment : engine().abandon()) {
             StreamEntry entry = (StreamEntry) attachment;
             entry.link = null;
             left.add(entry);
@@ -204,7 +221,7 @@ final class Http2Link implements Connection.Listener, Http2Listener {
         List<Answer> done;
         synchronized (this) {
             try {
-                engine.receive(bytes, System.nanoTime());
+                engine().receive(bytes, System.nanoTime());
             } catch (Http2Exception e) {
                 if (failure == null) {
                     failure = "The server broke the HTTP/2 protocol: " + e.getMessage();
@@ -216,9 +233,9 @@ final class Http2Link implements Connection.Listener, Http2Listener {
             if (!done.isEmpty()) {
                 answers = new ArrayList<>();
             }
-            inFlight = engine.openStreams();
-            room = engine.canStartStream();
-            outputPending = engine.hasOutput();
+            inFlight = engine().openStreams();
+            room = engine().canStartStream();
+            outputPending = engine().hasOutput();
         }
         if (!done.isEmpty()) {
             worker.settle(done);

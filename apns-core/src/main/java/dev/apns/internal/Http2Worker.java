@@ -288,7 +288,7 @@ final class Http2Worker implements SenderWorker, Runnable {
     }
 
     private void connect() throws InterruptedException {
-        Http2Link link = new Http2Link(this, target.engine(), System.nanoTime());
+        Http2Link link = new Http2Link(this, target.engine());
         connecting = true;
         try {
             Connection connection = sender.session.connectHttp2(target, link);
