@@ -81,6 +81,9 @@ public abstract class Http2ProtocolKit {
 
     @BeforeEach
     protected final void resetTheMockServer() {
+        // Faults are scheduled by request number across connections: no earlier test's connection may take one.
+        assertThat(server.awaitUntil(() -> server.openConnections() == 0, WAIT))
+                .as("the mock server still had connections from the previous test").isTrue();
         server.reset();
         testKey.register(server, Set.of(TOPIC));
         server.allowCertificateTopics(client, Set.of(TOPIC));

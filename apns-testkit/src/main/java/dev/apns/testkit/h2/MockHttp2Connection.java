@@ -343,7 +343,9 @@ final class MockHttp2Connection extends Http2ConnectionHandler {
         dropped = true;
         pending.clear();
         held.clear();
-        ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+        if (ctx.channel().isActive()) { // SO_LINGER on a channel the client closed meanwhile throws
+            ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+        }
         ctx.pipeline().firstContext().close();
     }
 }

@@ -52,6 +52,9 @@ class MockHttp2FaultsTest {
 
     /** A client whose first request (number 1) was answered, so that the server allows 1000 streams. */
     private static Http2TestClient warmClient() throws Exception {
+        // Faults are scheduled by request number across all connections: let an earlier test's connection finish
+        // closing first, so that none of its requests takes the number meant for this test's client.
+        assertThat(server.awaitUntil(() -> server.openConnections() == 0, WAIT)).isTrue();
         Http2TestClient client = Http2TestClient.connect(server);
         assertThat(send(client, TOKEN).status()).isEqualTo(200);
         assertThat(client.awaitMaxConcurrentStreams(1000, WAIT)).isTrue();
