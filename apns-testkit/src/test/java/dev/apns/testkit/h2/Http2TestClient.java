@@ -148,17 +148,23 @@ final class Http2TestClient implements AutoCloseable {
     CompletableFuture<Response> send(Http2Headers headers, byte[] body) {
         CompletableFuture<Response> response = new CompletableFuture<>();
         channel.eventLoop().execute(() -> {
-            ChannelHandlerContext ctx = channel.pipeline().context(handler);
-            int streamId = handler.connection().local().incrementAndGetNextStreamId();
-            pending.put(streamId, response);
-            boolean endStream = body == null || body.length == 0;
-            handler.encoder().writeHeaders(ctx, streamId, headers, 0, endStream, ctx.newPromise())
-                    .addListener(f -> failOnError(f, response));
-            if (!endStream) {
-                handler.encoder().writeData(ctx, streamId, Unpooled.wrappedBuffer(body), 0, true, ctx.newPromise())
+            try {
+                ChannelHandlerContext ctx = channel.pipeline().context(handler);
+                int streamId = handler.connection().local().incrementAndGetNextStreamId();
+                pending.put(streamId, response);
+                boolean endStream = body == null || body.length == 0;
+                handler.encoder().writeHeaders(ctx, streamId, headers, 0, endStream, ctx.newPromise())
                         .addListener(f -> failOnError(f, response));
+                if (!endStream) {
+                    handler.encoder().writeData(ctx, streamId, Unpooled.wrappedBuffer(body), 0, true, ctx.newPromise())
+                            .addListener(f -> failOnError(f, response));
+                }
+                handler.flush(ctx);
+            } catch (RuntimeException e) {
+                // The connection went away (a GOAWAY arrived, the channel closed) before this request could start:
+                // it was not answered, and the future must say so rather than never complete.
+                response.complete(new Response(0, Response.UNANSWERED, null, String.valueOf(e), -1));
             }
-            handler.flush(ctx);
         });
         return response;
     }
