@@ -48,4 +48,35 @@ public record Http2Defaults(String topic, PushType pushType, boolean checkBefore
     public Optional<String> defaultTopic() {
         return Optional.ofNullable(topic);
     }
+
+    /**
+     * Checks a notification against Apple's documented rules as an HTTP/2 sender with these defaults would before
+     * sending it (payload size for its push type, priority 5 for background notifications, a priority of 10, 5 or 1,
+     * a 1 to 100-byte token), whether or not {@link #checkBeforeSending()} is on: for services that take
+     * notifications from others and want to refuse a bad one at once.
+     *
+     * @throws InvalidNotificationException naming the field and the rule
+     */
+    public void check(Notification notification) {
+        Objects.requireNonNull(notification, "notification");
+        PushType type = notification.pushType().orElse(pushType);
+        int size = notification.payload().size();
+        if (size > type.maxPayloadBytes()) {
+            throw new InvalidNotificationException("The payload is " + size + " bytes; Apple accepts at most "
+                    + type.maxPayloadBytes() + " for push type '" + type + "'.");
+        }
+        int priority = notification.priority().orElse(-1);
+        if (priority >= 0 && priority != 10 && priority != 5 && priority != 1) {
+            throw new InvalidNotificationException("Priority " + priority + " is not one Apple accepts (10, 5 or 1).");
+        }
+        if (type.equals(PushType.BACKGROUND) && priority != 5) {
+            throw new InvalidNotificationException("A background notification must have priority 5; it has "
+                    + (priority < 0 ? "none (the server would take 10)" : priority) + ".");
+        }
+        int tokenBytes = notification.token().length();
+        if (tokenBytes < 1 || tokenBytes > 100) {
+            throw new InvalidNotificationException("The device token is " + tokenBytes + " bytes; Apple's are 32 "
+                    + "(at most 100).");
+        }
+    }
 }

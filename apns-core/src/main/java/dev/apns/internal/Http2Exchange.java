@@ -63,34 +63,6 @@ final class Http2Exchange {
                 ByteBuffer.wrap(notification.payload().toBytes()));
     }
 
-    /**
-     * Apple's documented rules that a notification can be checked against before sending: payload size for
-     * its push type, priority 5 for background notifications, a 1 to 100-byte token, a priority of 10, 5 or 1.
-     *
-     * @throws InvalidNotificationException naming the field and the rule
-     */
-    static void check(Notification notification, Http2Defaults defaults) {
-        PushType type = notification.pushType().orElse(defaults.pushType());
-        int size = notification.payload().size();
-        if (size > type.maxPayloadBytes()) {
-            throw new InvalidNotificationException("The payload is " + size + " bytes; Apple accepts at most "
-                    + type.maxPayloadBytes() + " for push type '" + type + "'.");
-        }
-        int priority = notification.priority().orElse(-1);
-        if (priority >= 0 && priority != 10 && priority != 5 && priority != 1) {
-            throw new InvalidNotificationException("Priority " + priority + " is not one Apple accepts (10, 5 or 1).");
-        }
-        if (type.equals(PushType.BACKGROUND) && priority != 5) {
-            throw new InvalidNotificationException("A background notification must have priority 5; it has "
-                    + (priority < 0 ? "none (the server would take 10)" : priority) + ".");
-        }
-        int tokenBytes = notification.token().length();
-        if (tokenBytes < 1 || tokenBytes > 100) {
-            throw new InvalidNotificationException("The device token is " + tokenBytes + " bytes; Apple's are 32 "
-                    + "(at most 100).");
-        }
-    }
-
     /** The value of the first header with this name, or null. */
     static String header(List<Header> headers, String name) {
         for (int i = 0, n = headers.size(); i < n; i++) {

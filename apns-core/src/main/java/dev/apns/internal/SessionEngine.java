@@ -173,7 +173,7 @@ public final class SessionEngine {
 
     private static java.util.function.Consumer<dev.apns.Notification> check(SenderOptions options) {
         // The batch API checks a whole message before submitting any of it, with the same rules as its sender.
-        return options.http2().checkBeforeSending() ? n -> Http2Exchange.check(n, options.http2()) : n -> { };
+        return options.http2().checkBeforeSending() ? options.http2()::check : n -> { };
     }
 
     /** A long-lived HTTP/2 sender to {@code target}. */

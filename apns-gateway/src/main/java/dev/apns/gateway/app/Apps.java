@@ -1,0 +1,116 @@
+package dev.apns.gateway.app;
+
+import dev.apns.gateway.AppKey;
+import dev.apns.gateway.store.AppRecord;
+import dev.apns.gateway.store.JdbcStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The provisioned apps of this gateway instance: provisioning writes an app to the store and opens its sender;
+ * {@link #refresh()} brings the live senders in line with the store, which is how an app provisioned through
+ * another instance sharing the database reaches this one. An app whose sender cannot be opened stays listed with
+ * the reason.
+ */
+public final class Apps implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Apps.class);
+
+    private final JdbcStore store;
+    private final Clock clock;
+    private final String backend;
+    private final int maxPendingPerApp;
+    private final Duration shutdownDeadline;
+    private final Map<AppKey, AppSender> live = new ConcurrentHashMap<>();
+    private final Map<AppKey, String> problems = new ConcurrentHashMap<>();
+
+    /**
+     * @param backend          the SDK backend's name, or null for the best available
+     * @param maxPendingPerApp how many notifications each app's sender may hold
+     * @param shutdownDeadline how long a replaced or closed sender may take to finish what is in flight
+     */
+    public Apps(JdbcStore store, Clock clock, String backend, int maxPendingPerApp, Duration shutdownDeadline) {
+        this.store = store;
+        this.clock = clock;
+        this.backend = backend;
+        this.maxPendingPerApp = maxPendingPerApp;
+        this.shutdownDeadline = shutdownDeadline;
+    }
+
+    /** Stores the app (a new version when it exists) and opens its sender, replacing the old one. */
+    public synchronized AppRecord provision(AppKey key, AppSpec spec) {
+        AppRecord record = store.saveApp(key, spec.toStored(), spec.fingerprint(), spec.expiresAt(), clock.millis());
+        open(record, spec);
+        return record;
+    }
+
+    /** Opens, replaces and keeps senders so that they match the store's apps. */
+    public synchronized void refresh() {
+        for (AppRecord record : store.apps()) {
+            AppSender current = live.get(record.key());
+            boolean failedBefore = problems.containsKey(record.key());
+            if (current == null && !failedBefore || current != null && current.version() != record.version()) {
+                open(record, AppSpec.fromStored(record.spec()));
+            }
+        }
+    }
+
+    private void open(AppRecord record, AppSpec spec) {
+        AppSender opened;
+        try {
+            opened = AppSender.open(record.key(), spec, record.version(), backend, maxPendingPerApp);
+        } catch (RuntimeException e) {
+            problems.put(record.key(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            LOG.error("App {} (version {}) cannot send: {}", record.key(), record.version(), e.getMessage());
+            return;
+        }
+        problems.remove(record.key());
+        AppSender old = live.put(record.key(), opened);
+        LOG.info("App {} provisioned (version {}, {}, fingerprint {})", record.key(), record.version(),
+                spec.protocol(), spec.fingerprint());
+        if (old != null) {
+            old.shutdown(shutdownDeadline);
+        }
+    }
+
+    /** The live sender of an app, if it has one. */
+    public Optional<AppSender> sender(AppKey key) {
+        return Optional.ofNullable(live.get(key));
+    }
+
+    /** Why an app has no live sender, if it failed to open. */
+    public Optional<String> problem(AppKey key) {
+        return Optional.ofNullable(problems.get(key));
+    }
+
+    /** The live senders now. */
+    public List<AppSender> senders() {
+        return new ArrayList<>(live.values());
+    }
+
+    /** Shuts every sender down within the shutdown deadline (together, not one after the other). */
+    @Override
+    public synchronized void close() {
+        List<Thread> stopping = new ArrayList<>();
+        for (AppSender sender : live.values()) {
+            Thread thread = new Thread(() -> sender.shutdown(shutdownDeadline), "apns-gateway-stop-" + sender.key());
+            thread.start();
+            stopping.add(thread);
+        }
+        for (Thread thread : stopping) {
+            try {
+                thread.join(shutdownDeadline.toMillis() + 5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        live.clear();
+    }
+}

@@ -1,0 +1,38 @@
+package dev.apns.gateway;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.apns.testkit.TestCertificates;
+import dev.apns.testkit.h2.MockApnsHttp2Server;
+import dev.apns.testkit.h2.TestSigningKey;
+import java.util.Set;
+
+/** The testkit's HTTP/2 mock APNs server with a signing key registered for one topic, and the app spec for it. */
+final class MockApns implements AutoCloseable {
+    static final String TOPIC = "com.example.app";
+    static final TestCertificates CERTIFICATES = TestCertificates.create();
+
+    final MockApnsHttp2Server server;
+    final TestSigningKey key;
+
+    MockApns() {
+        server = MockApnsHttp2Server.builder(CERTIFICATES).start();
+        key = TestSigningKey.generate().register(server, Set.of(TOPIC));
+    }
+
+    /** A provisioning document for token authentication against this mock. */
+    ObjectNode tokenApp() {
+        ObjectNode app = RestClient.JSON.createObjectNode();
+        app.put("key", key.privateKeyPkcs8Pem());
+        app.put("key_id", key.keyId());
+        app.put("team_id", key.teamId());
+        app.put("topic", TOPIC);
+        app.put("endpoint", server.address().host() + ":" + server.address().port());
+        app.put("trust", server.authorityPem());
+        return app;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
