@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
 
 /**
  * The {@code apns} command: parses the arguments with picocli and runs one of the subcommands
- * ({@code push}, {@code feedback}, {@code build}, {@code cert}, {@code mock}, {@code demo}). Problems are
+ * ({@code push}, {@code feedback}, {@code build}, {@code cert}, {@code mock}, {@code demo}, {@code gateway}). Problems are
  * reported as one line on standard error and an exit code from {@link ExitCodes}; {@code --verbose} adds the
  * stack trace and raises the SDK's log level from WARN to DEBUG.
  *
@@ -35,11 +35,11 @@ import java.util.concurrent.Callable;
         versionProvider = Apns.Version.class,
         description = {"A command line for the Apple Push Notification service: push to devices over HTTP/2 (Apple's "
                 + "provider API, token or certificate authentication) or the old binary protocol, read the binary "
-                + "feedback service, encode binary notifications, inspect certificates, and run a mock APNs server "
-                + "for tests.", ""},
+                + "feedback service, encode binary notifications, inspect certificates, run a mock APNs server "
+                + "for tests, and run the push gateway (a REST daemon with a durable queue).", ""},
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {PushCommand.class, FeedbackCommand.class, BuildCommand.class, CertCommand.class,
-                MockCommand.class, DemoCommand.class},
+                MockCommand.class, DemoCommand.class, dev.apns.gateway.GatewayCommand.class},
         commandListHeading = "%nCommands:%n",
         footerHeading = "%n",
         footer = {"Run 'apns COMMAND --help' for a command's options. Start with 'apns demo': no Apple account needed."},

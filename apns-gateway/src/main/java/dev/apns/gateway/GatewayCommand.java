@@ -1,0 +1,93 @@
+package dev.apns.gateway;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code apns gateway} (and {@code java -jar apns-gateway.jar}): runs the push gateway until it is stopped
+ * (SIGTERM or Ctrl-C stop it gracefully).
+ */
+@Command(name = "gateway", mixinStandardHelpOptions = true,
+        description = {"Run the push gateway: a REST daemon with a durable queue.", "",
+                "A REST interface (pyapns-compatible, on port 8088) that takes"
+                + " notifications from any language, stores them durably and delivers them to APNs over HTTP/2 (or the"
+                + " binary protocol for private gateways). The queue is in SQLite under --data-dir, or in PostgreSQL"
+                + " (--database-url), which several instances can share.", ""})
+public final class GatewayCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "A JSON configuration file (API keys, apps to"
+            + " provision, database, TLS); options given here win.")
+    Path config;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", description = "The address to listen on (default 127.0.0.1;"
+            + " other addresses need API keys).")
+    String host;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "The port to listen on (default 8088).")
+    Integer port;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the embedded database lives"
+            + " (default ./apns-gateway-data).")
+    Path dataDirectory;
+
+    @Option(names = "--database-url", paramLabel = "URL", description = "Keep the queue in PostgreSQL instead:"
+            + " jdbc:postgresql://host:5432/database. The password comes from APNS_GATEWAY_DATABASE_PASSWORD.")
+    String databaseUrl;
+
+    @Option(names = "--database-user", paramLabel = "USER", description = "The PostgreSQL user.")
+    String databaseUser;
+
+    @Option(names = "--backend", paramLabel = "NAME", description = "The SDK backend to send with (blocking, netty;"
+            + " default: the best available).")
+    String backend;
+
+    @Option(names = "--instance-id", paramLabel = "ID", description = "This instance's name in a shared queue"
+            + " (default: random).")
+    String instanceId;
+
+    @Override
+    public Integer call() throws Exception {
+        GatewayConfig.Builder builder = GatewayConfig.builder();
+        if (config != null) {
+            ConfigFile.read(config, builder);
+        }
+        if (host != null) {
+            builder.host(host);
+        }
+        if (port != null) {
+            builder.port(port);
+        }
+        if (dataDirectory != null) {
+            builder.dataDirectory(dataDirectory);
+        }
+        if (databaseUrl != null) {
+            builder.database(databaseUrl, databaseUser, System.getenv("APNS_GATEWAY_DATABASE_PASSWORD"));
+        }
+        if (backend != null) {
+            builder.backend(backend);
+        }
+        if (instanceId != null) {
+            builder.instanceId(instanceId);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Gateway gateway = Gateway.start(builder.build());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateway.close();
+            stopped.countDown();
+        }, "apns-gateway-shutdown"));
+        out.println("apns-gateway listening on port " + gateway.port() + " (instance " + gateway.instanceId()
+                + "); stop with Ctrl-C");
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+}
