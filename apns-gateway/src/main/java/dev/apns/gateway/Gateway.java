@@ -3,6 +3,7 @@ package dev.apns.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.apns.gateway.app.AppSpec;
 import dev.apns.gateway.app.Apps;
+import dev.apns.gateway.callback.ResultCallbacks;
 import dev.apns.gateway.delivery.Dispatcher;
 import dev.apns.gateway.http.RestApi;
 import dev.apns.gateway.http.StatusEndpoints;
@@ -45,6 +46,8 @@ public final class Gateway implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final RestApi api;
     private final ScheduledExecutorService housekeeping;
+    private final ScheduledExecutorService callbackThread;
+    private final ResultCallbacks callbacks;
     private final PrometheusMeterRegistry registry;
     private Javalin server;
 
@@ -58,8 +61,14 @@ public final class Gateway implements AutoCloseable {
         this.dispatcher = new Dispatcher(store, apps, config.instanceId(), config.clock(), config.delivery(), registry);
         this.api = new RestApi(store, apps, config.apiKeys(), config.maxQueued(), config.maxPerRequest(),
                 config.clock(), dispatcher::wake);
-        this.housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "apns-gateway-housekeeping");
+        this.housekeeping = singleThread("apns-gateway-housekeeping");
+        this.callbackThread = singleThread("apns-gateway-callbacks");
+        this.callbacks = new ResultCallbacks(store, config.instanceId(), config.clock(), config.deadAfter());
+    }
+
+    private static ScheduledExecutorService singleThread(String name) {
+        return Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, name);
             thread.setDaemon(true);
             return thread;
         });
@@ -113,6 +122,7 @@ public final class Gateway implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
         housekeeping.scheduleWithFixedDelay(this::refreshApps, 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(this::purge, 1, 60, TimeUnit.MINUTES);
+        callbackThread.scheduleWithFixedDelay(this::postCallbacks, 500, 500, TimeUnit.MILLISECONDS);
         dispatcher.start();
         StatusEndpoints status = new StatusEndpoints(store, apps, api, registry, config.instanceId(),
                 dispatcher::inFlight, config.clock(), config.deadAfter().toMillis());
@@ -182,6 +192,14 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    private void postCallbacks() {
+        try {
+            callbacks.run();
+        } catch (RuntimeException e) {
+            LOG.error("Could not post result callbacks: {}", e.getMessage());
+        }
+    }
+
     private void purge() {
         try {
             int purged = store.purgeFinished(config.clock().millis() - config.retention().toMillis());
@@ -228,6 +246,7 @@ public final class Gateway implements AutoCloseable {
     public synchronized void close() {
         api.stopAccepting();
         housekeeping.shutdownNow();
+        callbackThread.shutdownNow();
         try {
             dispatcher.close(config.shutdownDeadline());
         } catch (RuntimeException e) {

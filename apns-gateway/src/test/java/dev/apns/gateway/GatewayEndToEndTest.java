@@ -279,6 +279,54 @@ abstract class GatewayEndToEndTest {
     }
 
     @Test
+    void postsFinalResultsToTheAppsCallbackUrlAgainUntilItAnswers2xx() throws Exception {
+        List<JsonNode> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/results", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            boolean fail = calls.incrementAndGet() == 1;
+            if (!fail) {
+                received.add(RestClient.JSON.readTree(body));
+            }
+            exchange.sendResponseHeaders(fail ? 503 : 204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            start(GatewayConfig.builder());
+            ObjectNode app = apns.tokenApp().put("callback_url",
+                    "http://127.0.0.1:" + receiver.getAddress().getPort() + "/results");
+            assertThat(client.post(APP, app).status()).isEqualTo(201);
+            apns.server.rejectToken(token(3), "BadDeviceToken");
+            ArrayNode batch = RestClient.JSON.createArrayNode();
+            for (int i = 0; i < 20; i++) {
+                batch.add(notification(token(i)).put("identifier", "order-" + i));
+            }
+            client.post(APP + "/notifications", batch);
+
+            Map<String, JsonNode> byIdentifier = new java.util.concurrent.ConcurrentHashMap<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (byIdentifier.size() < 20 && System.nanoTime() < deadline) {
+                for (JsonNode post : received) {
+                    assertThat(post.get("type").asText()).isEqualTo("results");
+                    assertThat(post.get("app_id").asText()).isEqualTo(MockApns.TOPIC);
+                    post.get("results").forEach(r -> byIdentifier.put(r.get("identifier").asText(), r));
+                }
+                sleep(50);
+            }
+            assertThat(byIdentifier).hasSize(20);
+            assertThat(calls.get()).as("the first post was answered 503 and posted again").isGreaterThan(1);
+            assertThat(byIdentifier.get("order-3").get("status").asText()).isEqualTo("rejected");
+            assertThat(byIdentifier.get("order-3").get("reason").asText()).isEqualTo("BadDeviceToken");
+            assertThat(byIdentifier.get("order-4").get("status").asText()).isEqualTo("accepted");
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    @Test
     void metricsHealthAndStatusDescribeTheGateway() {
         start(GatewayConfig.builder());
         provision(client);

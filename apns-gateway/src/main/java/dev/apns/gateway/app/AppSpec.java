@@ -11,6 +11,8 @@ import dev.apns.SigningKey;
 import dev.apns.Trust;
 import dev.apns.gateway.InvalidFieldException;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,10 +44,11 @@ public final class AppSpec {
     private final Endpoint endpoint;
     private final String trustPem;
     private final int connections;
+    private final URI callbackUrl;
 
     private AppSpec(Protocol protocol, String certificatePem, String certificatePath, String certificatePassword,
                     String keyPem, String keyPath, String keyId, String teamId, String topic, int timeoutSeconds,
-                    Endpoint endpoint, String trustPem, int connections) {
+                    Endpoint endpoint, String trustPem, int connections, URI callbackUrl) {
         this.protocol = protocol;
         this.certificatePem = certificatePem;
         this.certificatePath = certificatePath;
@@ -59,6 +62,7 @@ public final class AppSpec {
         this.endpoint = endpoint;
         this.trustPem = trustPem;
         this.connections = connections;
+        this.callbackUrl = callbackUrl;
     }
 
     /**
@@ -108,8 +112,9 @@ public final class AppSpec {
         }).orElse(null);
         String trust = text(body, "trust").map(value -> readIfPath("trust", value)).orElse(null);
         int connections = integer(body, "connections", 1, 1, MAX_CONNECTIONS);
+        URI callbackUrl = text(body, "callback_url").map(AppSpec::callbackUrl).orElse(null);
         AppSpec spec = new AppSpec(protocol, certificatePem, certificatePath, password, keyPem, keyPath, keyId, teamId,
-                topic, timeout, endpoint, trust, connections);
+                topic, timeout, endpoint, trust, connections, callbackUrl);
         spec.check();
         return spec;
     }
@@ -143,6 +148,7 @@ public final class AppSpec {
         putIfPresent(node, "endpoint", endpoint == null ? null : endpoint.host() + ":" + endpoint.port());
         putIfPresent(node, "trust", trustPem);
         node.put("connections", connections);
+        putIfPresent(node, "callback_url", callbackUrl == null ? null : callbackUrl.toString());
         return node.toString();
     }
 
@@ -163,6 +169,7 @@ public final class AppSpec {
         node.put("timeout", timeoutSeconds);
         putIfPresent(node, "endpoint", endpoint == null ? null : endpoint.toString());
         node.put("connections", connections);
+        putIfPresent(node, "callback_url", callbackUrl == null ? null : callbackUrl.toString());
         return node;
     }
 
@@ -232,6 +239,26 @@ public final class AppSpec {
     /** How many connections the app's sender keeps. */
     public int connections() {
         return connections;
+    }
+
+    /** Where final results are posted, if the app wants them posted. */
+    public Optional<URI> callbackUrl() {
+        return Optional.ofNullable(callbackUrl);
+    }
+
+    private static URI callbackUrl(String value) {
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            throw new InvalidFieldException("callback_url", "is not a URL (" + e.getReason() + ")", e);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null || value.length() > 2048) {
+            throw new InvalidFieldException("callback_url", "must be an http or https URL with a host, at most 2048"
+                    + " characters");
+        }
+        return uri;
     }
 
     private void check() {

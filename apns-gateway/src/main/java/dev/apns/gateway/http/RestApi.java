@@ -164,9 +164,9 @@ public final class RestApi {
         if (!accepting) {
             throw new RestException(503, "the gateway is stopping; send to another instance or try again", null, 5);
         }
-        if (store.app(key).isEmpty()) {
-            throw notProvisioned(key);
-        }
+        AppRecord app = store.app(key).orElseThrow(() -> notProvisioned(key));
+        boolean callback = apps.sender(key).map(AppSender::spec).orElseGet(() -> AppSpec.fromStored(app.spec()))
+                .callbackUrl().isPresent();
         JsonNode body = Envelope.parse(ctx);
         List<NewNotification> notifications = NotificationRequests.parse(key, body, maxPerRequest);
         String idempotencyKey = ctx.header("Idempotency-Key");
@@ -188,7 +188,7 @@ public final class RestApi {
         String response = Envelope.okText(202, body.isArray() ? views : views.get(0));
         long now = clock.millis();
         queue.reserve(notifications.size(), now);
-        Optional<String> earlier = store.enqueue(key, idempotencyKey, notifications, response, now);
+        Optional<String> earlier = store.enqueue(key, idempotencyKey, notifications, response, callback, now);
         if (earlier.isPresent()) {
             ctx.header("Idempotent-Replayed", "true");
             Envelope.send(ctx, 202, earlier.get());
@@ -204,42 +204,7 @@ public final class RestApi {
         String id = ctx.pathParam("id");
         StoredNotification stored = store.notification(key, id).orElseThrow(() -> new RestException(404,
                 "no notification " + id + " for app " + key, "id"));
-        Envelope.ok(ctx, 200, notificationView(stored));
-    }
-
-    static ObjectNode notificationView(StoredNotification stored) {
-        ObjectNode node = Envelope.JSON.createObjectNode();
-        node.put("type", "notification");
-        node.put("id", stored.notification().apnsId());
-        if (stored.notification().identifier() != null) {
-            node.put("identifier", stored.notification().identifier());
-        }
-        node.put("token", stored.notification().token());
-        node.put("status", stored.state().wireName());
-        node.put("attempts", stored.attempts());
-        node.put("created", Instant.ofEpochMilli(stored.createdAt()).toString());
-        if (stored.finishedAt() > 0) {
-            node.put("finished", Instant.ofEpochMilli(stored.finishedAt()).toString());
-        }
-        stored.result().ifPresent(result -> {
-            if (result.httpStatus() != 0) {
-                node.put("http_status", result.httpStatus());
-            }
-            if (result.reason() != null) {
-                node.put("reason", result.reason());
-            }
-            if (result.detail() != null) {
-                node.put("detail", result.detail());
-            }
-            if (result.invalidSince() != 0) {
-                node.put("timestamp", Instant.ofEpochMilli(result.invalidSince()).toString());
-            }
-            if (result.uniqueId() != null) {
-                node.put("apns_unique_id", result.uniqueId());
-            }
-        });
-        node.put("possibly_sent", stored.possiblySent());
-        return node;
+        Envelope.ok(ctx, 200, NotificationJson.of(stored));
     }
 
     private void feedback(Context ctx) {

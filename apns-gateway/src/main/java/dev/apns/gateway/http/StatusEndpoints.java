@@ -141,7 +141,7 @@ public final class StatusEndpoints {
         }
         ArrayNode rejections = body.putArray("recent_rejections");
         for (StoredNotification stored : store.recentRejections(RECENT)) {
-            ObjectNode node = RestApi.notificationView(stored);
+            ObjectNode node = NotificationJson.of(stored);
             node.put("app_id", stored.notification().app().appId());
             node.put("environment", stored.notification().app().environment());
             rejections.add(node);

@@ -88,10 +88,11 @@ public final class JdbcStore {
      * idempotency key that was used before for this app, nothing is stored and the earlier response is returned.
      *
      * @param idempotencyKey the client's key, or null
+     * @param callback       whether the app wants results posted to its callback URL (they are then pending)
      * @return empty when stored now; the earlier response when the key was used before
      */
     public Optional<String> enqueue(AppKey app, String idempotencyKey, List<NewNotification> notifications,
-                                    String response, long now) {
+                                    String response, boolean callback, long now) {
         return transaction("store " + notifications.size() + " notifications for " + app, connection -> {
             if (idempotencyKey != null) {
                 Optional<String> earlier = earlierResponse(connection, app, idempotencyKey);
@@ -109,7 +110,8 @@ public final class JdbcStore {
             }
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO notifications (apns_id, app_id,"
                     + " environment, token, payload, identifier, expiry, priority, push_type, collapse_id, topic,"
-                    + " state, not_before, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)")) {
+                    + " state, not_before, created_at, callback_state)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)")) {
                 for (NewNotification n : notifications) {
                     insert.setString(1, n.apnsId());
                     bindApp(insert, 2, n.app());
@@ -123,6 +125,7 @@ public final class JdbcStore {
                     insert.setString(11, n.topic());
                     insert.setLong(12, now);
                     insert.setLong(13, now);
+                    insert.setString(14, callback ? "pending" : null);
                     insert.addBatch();
                 }
                 insert.executeBatch();
@@ -223,6 +226,38 @@ public final class JdbcStore {
                 + " finished_at, http_status, reason, detail, invalid_since, apns_unique_id, possibly_sent"
                 + " FROM notifications WHERE state = 'rejected' ORDER BY finished_at DESC LIMIT ?",
                 statement -> statement.setInt(1, limit), JdbcStore::stored);
+    }
+
+    /**
+     * Notifications of {@code app} with a final result not yet posted to its callback URL, in the order they
+     * finished.
+     */
+    public List<StoredNotification> pendingCallbacks(AppKey app, int limit) {
+        return query("read the pending callbacks of " + app, "SELECT " + NOTIFICATION_COLUMNS + ", state, created_at,"
+                + " finished_at, http_status, reason, detail, invalid_since, apns_unique_id, possibly_sent"
+                + " FROM notifications WHERE app_id = ? AND environment = ? AND callback_state = 'pending'"
+                + " AND finished_at >= 0 ORDER BY finished_at LIMIT ?", statement -> {
+                    bindApp(statement, 1, app);
+                    statement.setInt(3, limit);
+                }, JdbcStore::stored);
+    }
+
+    /** Records that these notifications' results were posted to their app's callback URL. */
+    public void callbacksDone(List<String> apnsIds) {
+        if (apnsIds.isEmpty()) {
+            return;
+        }
+        transaction("mark " + apnsIds.size() + " callbacks done", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "UPDATE notifications SET callback_state = 'done' WHERE apns_id = ?")) {
+                for (String id : apnsIds) {
+                    statement.setString(1, id);
+                    statement.addBatch();
+                }
+                statement.executeBatch();
+            }
+            return null;
+        });
     }
 
     /** How many notifications are queued or being sent, on every instance. */
