@@ -57,7 +57,7 @@ public final class Gateway implements AutoCloseable {
         this.store = new JdbcStore(database);
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.apps = new Apps(store, config.clock(), config.backend(),
-                Math.min(config.delivery().maxInFlight(), 50_000), config.shutdownDeadline());
+                Math.min(config.delivery().maxInFlight(), 50_000), config.shutdownDeadline(), registry);
         this.dispatcher = new Dispatcher(store, apps, config.instanceId(), config.clock(), config.delivery(), registry);
         this.api = new RestApi(store, apps, config.apiKeys(), config.maxQueued(), config.maxPerRequest(),
                 config.clock(), dispatcher::wake);

@@ -53,8 +53,16 @@ public final class GatewayCommand implements Callable<Integer> {
             + " (default: random).")
     String instanceId;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT", description = "text (default) or json: one JSON object per"
+            + " line, for log collectors (the gateway's own jar; 'apns gateway' logs as the apns command does).")
+    String logFormat;
+
     @Override
     public Integer call() throws Exception {
+        if (logFormat != null && !logFormat.equals("text") && !logFormat.equals("json")) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--log-format must be text or json, was " + logFormat);
+        }
         GatewayConfig.Builder builder = GatewayConfig.builder();
         if (config != null) {
             ConfigFile.read(config, builder);

@@ -346,6 +346,14 @@ abstract class GatewayEndToEndTest {
         String metrics = client.get("/metrics").raw().body();
         assertThat(metrics).contains("apns_gateway_notifications_total{reason=\"none\",result=\"accepted\"} 1.0");
         assertThat(metrics).contains("apns_gateway_queue_depth");
+        assertThat(metrics).contains("apns_sender_accepted_total{app=\"" + MockApns.TOPIC
+                + "\",environment=\"sandbox\"} 1.0");
+        assertThat(metrics).contains("apns_sender_connections_open{app=\"" + MockApns.TOPIC
+                + "\",environment=\"sandbox\"} 1.0");
+        client.post(APP, apns.tokenApp());
+        String afterReprovisioning = client.get("/metrics").raw().body();
+        assertThat(afterReprovisioning).contains("apns_sender_accepted_total{app=\"" + MockApns.TOPIC
+                + "\",environment=\"sandbox\"} 0.0");
         RestClient.Response page = client.get("/status");
         assertThat(page.raw().headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
         assertThat(page.raw().body()).contains("<title>apns-gateway status</title>");

@@ -3,6 +3,10 @@ package dev.apns.gateway.app;
 import dev.apns.gateway.AppKey;
 import dev.apns.gateway.store.AppRecord;
 import dev.apns.gateway.store.JdbcStore;
+import dev.apns.micrometer.ApnsSenderMetrics;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,13 +33,18 @@ public final class Apps implements AutoCloseable {
     private final Duration shutdownDeadline;
     private final Map<AppKey, AppSender> live = new ConcurrentHashMap<>();
     private final Map<AppKey, String> problems = new ConcurrentHashMap<>();
+    private final MeterRegistry registry;
 
     /**
      * @param backend          the SDK backend's name, or null for the best available
      * @param maxPendingPerApp how many notifications each app's sender may hold
      * @param shutdownDeadline how long a replaced or closed sender may take to finish what is in flight
+     * @param registry         where each app's sender publishes its meters (tagged {@code app} and
+     *                         {@code environment})
      */
-    public Apps(JdbcStore store, Clock clock, String backend, int maxPendingPerApp, Duration shutdownDeadline) {
+    public Apps(JdbcStore store, Clock clock, String backend, int maxPendingPerApp, Duration shutdownDeadline,
+                MeterRegistry registry) {
+        this.registry = registry;
         this.store = store;
         this.clock = clock;
         this.backend = backend;
@@ -72,6 +81,17 @@ public final class Apps implements AutoCloseable {
         }
         problems.remove(record.key());
         AppSender old = live.put(record.key(), opened);
+        Tags tags = Tags.of("app", record.key().appId(), "environment", record.key().environment());
+        // The replaced sender's meters go first: meters with the same name and tags would otherwise stay bound
+        // to it.
+        for (Meter meter : registry.getMeters()) {
+            Meter.Id id = meter.getId();
+            if (id.getName().startsWith("apns.sender.") && record.key().appId().equals(id.getTag("app"))
+                    && record.key().environment().equals(id.getTag("environment"))) {
+                registry.remove(meter);
+            }
+        }
+        new ApnsSenderMetrics(opened.sender(), tags).bindTo(registry);
         LOG.info("App {} provisioned (version {}, {}, fingerprint {})", record.key(), record.version(),
                 spec.protocol(), spec.fingerprint());
         if (old != null) {
