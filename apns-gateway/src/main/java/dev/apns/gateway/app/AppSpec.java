@@ -322,7 +322,7 @@ public final class AppSpec {
         if (value == null || value.isNull()) {
             return otherwise;
         }
-        if (!value.isIntegralNumber() || value.asLong() < min || value.asLong() > max) {
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < min || value.asLong() > max) {
             throw new InvalidFieldException(field, "must be a whole number from " + min + " to " + max);
         }
         return value.asInt();

@@ -116,7 +116,7 @@ final class NotificationRequests {
         if (value == null || value.isNull()) {
             return null;
         }
-        if (!value.isIntegralNumber() || value.asLong() < min || value.asLong() > max) {
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < min || value.asLong() > max) {
             throw new InvalidFieldException(field, "must be a whole number from " + min + " to " + max);
         }
         return value.asLong();
