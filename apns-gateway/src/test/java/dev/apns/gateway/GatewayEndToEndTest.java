@@ -153,6 +153,30 @@ abstract class GatewayEndToEndTest {
     }
 
     @Test
+    void sendsForSeveralAppsAndTeamsEachWithItsOwnKey() {
+        start(GatewayConfig.builder());
+        provision(client);
+        String otherTopic = "com.example.other";
+        dev.apns.testkit.h2.TestSigningKey otherKey = dev.apns.testkit.h2.TestSigningKey
+                .generate("TEAM2TEAM2", "KEY2KEY2KE").register(apns.server, Set.of(otherTopic));
+        ObjectNode other = apns.tokenApp().put("key", otherKey.privateKeyPkcs8Pem()).put("key_id", otherKey.keyId())
+                .put("team_id", otherKey.teamId()).put("topic", otherTopic);
+        assertThat(client.post("/apps/" + otherTopic + "/production", other).status()).isEqualTo(201);
+
+        assertThat(client.post(APP + "/notifications", notification(token(1))).status()).isEqualTo(202);
+        assertThat(client.post("/apps/" + otherTopic + "/production/notifications", notification(token(2))).status())
+                .isEqualTo(202);
+        assertThat(apns.server.awaitAccepted(2, Duration.ofSeconds(20))).isTrue();
+        Map<String, String> teamByToken = new java.util.HashMap<>();
+        for (AcceptedNotification n : apns.server.accepted()) {
+            teamByToken.put(n.token(), n.teamId().orElseThrow() + "/" + n.keyId().orElseThrow() + "/" + n.topic());
+        }
+        assertThat(teamByToken).containsEntry(token(1), apns.key.teamId() + "/" + apns.key.keyId() + "/" + MockApns.TOPIC)
+                .containsEntry(token(2), "TEAM2TEAM2/KEY2KEY2KE/" + otherTopic);
+        assertThat(client.get("/apps").body().get("response")).hasSize(2);
+    }
+
+    @Test
     void recordsRejectionsWithTheirReasonAndListsDeadTokensAsFeedback() {
         start(GatewayConfig.builder());
         provision(client);
@@ -259,6 +283,21 @@ abstract class GatewayEndToEndTest {
         assertThat(apns.server.acceptedCount()).isEqualTo(5);
         RestClient.Response third = client.post(APP + "/notifications", batch, Map.of("Idempotency-Key", "order-4712"));
         assertThat(third.body()).isNotEqualTo(first.body());
+    }
+
+    @Test
+    void aBodyOverTheLimitIsRefusedWith413() {
+        start(GatewayConfig.builder().maxRequestBytes(4096));
+        provision(client);
+        ArrayNode batch = RestClient.JSON.createArrayNode();
+        for (int i = 0; i < 60; i++) {
+            batch.add(notification(token(i)));
+        }
+        RestClient.Response refused = client.post(APP + "/notifications", batch);
+        assertThat(refused.status()).isEqualTo(413);
+        assertThat(refused.body().get("code").asInt()).isEqualTo(413);
+        assertThat(refused.body().get("field").asText()).isEqualTo("body");
+        assertThat(client.post(APP + "/notifications", notification(token(1))).status()).isEqualTo(202);
     }
 
     @Test
