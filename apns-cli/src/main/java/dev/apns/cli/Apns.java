@@ -98,7 +98,8 @@ public final class Apns implements Callable<Integer> {
     /** Without a command: one line saying what to do. */
     @Override
     public Integer call() {
-        throw CliException.badInput("a command is needed: push, feedback, build, cert, mock or demo; see 'apns --help'.");
+        throw CliException.badInput("a command is needed: push, feedback, build, cert, mock, demo or gateway;"
+                + " see 'apns --help'.");
     }
 
     /** True when {@code -v}/{@code --verbose} was given to the top command or the subcommand. */

@@ -12,7 +12,7 @@ class ApnsTest {
 
         assertThat(run.exitCode()).isEqualTo(0);
         assertThat(run.out()).contains("Commands:", "  push ", "  feedback ", "  build ", "  cert ", "  mock ", "  demo ",
-                "Exit codes:", "  3   Bad input");
+                "  gateway ", "Exit codes:", "  3   Bad input");
     }
 
     @Test
@@ -39,8 +39,8 @@ class ApnsTest {
         CliRunner.Run unknown = CliRunner.run("pusj");
 
         assertThat(none.exitCode()).isEqualTo(3);
-        assertThat(none.errLines()).containsExactly("apns: a command is needed: push, feedback, build, cert, mock or "
-                + "demo; see 'apns --help'.");
+        assertThat(none.errLines()).containsExactly("apns: a command is needed: push, feedback, build, cert, mock, "
+                + "demo or gateway; see 'apns --help'.");
         assertThat(unknown.exitCode()).isEqualTo(3);
         assertThat(unknown.errLines()).containsExactly("apns: Unmatched argument at index 0: 'pusj'. Did you mean push? "
                 + "See 'apns --help'.");

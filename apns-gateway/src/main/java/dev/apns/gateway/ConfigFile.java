@@ -34,6 +34,8 @@ public final class ConfigFile {
     private static final Set<String> KNOWN = Set.of("host", "port", "data_dir", "database_url", "database_user",
             "database_password", "database_password_env", "tls", "max_queued", "max_per_request", "backend",
             "api_keys", "apps", "instance_id");
+    private static final Set<String> KNOWN_TLS = Set.of("keystore", "password", "password_env");
+    private static final Set<String> KNOWN_API_KEY = Set.of("name", "key", "key_env", "apps", "admin");
 
     private ConfigFile() {
     }
@@ -53,19 +55,14 @@ public final class ConfigFile {
         if (root == null || !root.isObject()) {
             throw new InvalidFieldException(file.toString(), "must hold a JSON object");
         }
-        for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!KNOWN.contains(name)) {
-                throw new InvalidFieldException(name, "is not a configuration key (known: " + KNOWN + ")");
-            }
-        }
+        refuseUnknown(root, "", KNOWN);
         text(root, "host").ifPresent(builder::host);
         if (root.has("port")) {
             builder.port((int) integer(root, "port"));
         }
         text(root, "data_dir").map(Path::of).ifPresent(builder::dataDirectory);
         text(root, "database_url").ifPresent(url -> builder.database(url, text(root, "database_user").orElse(null),
-                secret(root, "database_password").orElse(null)));
+                secret(root, "", "database_password").orElse(null)));
         text(root, "backend").ifPresent(builder::backend);
         text(root, "instance_id").ifPresent(builder::instanceId);
         if (root.has("max_queued")) {
@@ -76,9 +73,10 @@ public final class ConfigFile {
         }
         JsonNode tls = root.get("tls");
         if (tls != null) {
+            refuseUnknown(tls, "tls.", KNOWN_TLS);
             builder.tls(new GatewayConfig.Tls(Path.of(text(tls, "keystore").orElseThrow(
                     () -> new InvalidFieldException("tls.keystore", "is required"))),
-                    secret(tls, "password").orElseThrow(() -> new InvalidFieldException("tls.password",
+                    secret(tls, "tls.", "password").orElseThrow(() -> new InvalidFieldException("tls.password",
                             "is required (or tls.password_env)"))));
         }
         JsonNode keys = root.get("api_keys");
@@ -86,8 +84,9 @@ public final class ConfigFile {
             for (int i = 0; i < keys.size(); i++) {
                 JsonNode key = keys.get(i);
                 String field = "api_keys[" + i + "]";
+                refuseUnknown(key, field + ".", KNOWN_API_KEY);
                 String name = text(key, "name").orElse("key-" + i);
-                String secret = secret(key, "key").orElseThrow(() -> new InvalidFieldException(field + ".key",
+                String secret = secret(key, field + ".", "key").orElseThrow(() -> new InvalidFieldException(field + ".key",
                         "is required (or " + field + ".key_env)"));
                 Set<String> apps = new HashSet<>();
                 JsonNode list = key.get("apps");
@@ -134,14 +133,31 @@ public final class ConfigFile {
         return value.asLong();
     }
 
-    /** A secret given in the file, or named by {@code field_env}; a named variable that is not set is an error. */
-    private static java.util.Optional<String> secret(JsonNode node, String field) {
+    private static void refuseUnknown(JsonNode node, String prefix, Set<String> known) {
+        if (!node.isObject()) {
+            throw new InvalidFieldException(prefix.isEmpty() ? "(file)" : prefix.substring(0, prefix.length() - 1),
+                    "must be a JSON object");
+        }
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                throw new InvalidFieldException(prefix + name, "is not a configuration key (known here: "
+                        + new java.util.TreeSet<>(known) + ")");
+            }
+        }
+    }
+
+    /**
+     * A secret given in the file, or named by {@code field_env}; a named variable that is not set is an error naming
+     * the field ({@code prefix} + {@code field_env}) and the variable, never a value.
+     */
+    private static java.util.Optional<String> secret(JsonNode node, String prefix, String field) {
         java.util.Optional<String> variable = text(node, field + "_env");
         if (variable.isPresent()) {
             String value = System.getenv(variable.get());
-            if (value == null) {
-                throw new InvalidFieldException(field + "_env", "names the environment variable " + variable.get()
-                        + ", which is not set");
+            if (value == null || value.isEmpty()) {
+                throw new InvalidFieldException(prefix + field + "_env", "names the environment variable "
+                        + variable.get() + ", which is not set");
             }
             return java.util.Optional.of(value);
         }

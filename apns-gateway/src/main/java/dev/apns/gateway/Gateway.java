@@ -17,6 +17,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -78,14 +80,14 @@ public final class Gateway implements AutoCloseable {
      * Starts a gateway: opens and migrates the database, provisions the configured apps, gives back what a
      * previous run of this instance left claimed, and starts delivering and listening.
      *
-     * @throws IllegalStateException when it would listen beyond loopback without API keys
+     * @throws InvalidFieldException naming {@code api_keys} when it would listen beyond loopback without API keys
      * @throws dev.apns.gateway.store.StoreException when the database cannot be opened
      * @throws InvalidFieldException when a configured app is wrong
      */
     public static Gateway start(GatewayConfig config) {
         if (config.apiKeys().isEmpty() && !isLoopback(config.host())) {
-            throw new IllegalStateException("The gateway would listen on " + config.host() + " with no API key, open to"
-                    + " anyone who can reach it; configure API keys or listen on 127.0.0.1");
+            throw new InvalidFieldException("api_keys", "the gateway would listen on " + config.host() + " with no API"
+                    + " key, open to anyone who can reach it; configure API keys or listen on 127.0.0.1");
         }
         Database database = config.databaseUrl()
                 .map(url -> Database.connect(url, config.databaseUser(), config.databasePassword()))
@@ -135,8 +137,10 @@ public final class Gateway implements AutoCloseable {
             api.register(javalin);
             status.register(javalin);
         });
-        server.start(config.host(), config.tls().isPresent() ? 0 : config.port());
-        LOG.info("apns-gateway {} listening on {}:{} ({}; {})", config.instanceId(), config.host(), port(),
+        // Javalin adds its plain HTTP connector only when no other connector was added: with TLS, the TLS connector
+        // is the only listener, on the configured host and port.
+        server.start();
+        LOG.info("apns-gateway {} listening on {} ({}; {})", config.instanceId(), String.join(", ", listeners()),
                 database, api.isOpen() ? "no API keys: open to local clients" : config.apiKeys().size() + " API keys");
     }
 
@@ -221,14 +225,19 @@ public final class Gateway implements AutoCloseable {
 
     /** The port the REST interface listens on. */
     public int port() {
-        if (config.tls().isPresent()) {
-            for (org.eclipse.jetty.server.Connector connector : server.jettyServer().server().getConnectors()) {
-                if (connector instanceof ServerConnector server && server.getDefaultProtocol().startsWith("SSL")) {
-                    return server.getLocalPort();
-                }
+        return server.port();
+    }
+
+    /** Every listener of the REST interface, as {@code http://host:port} or {@code https://host:port}. */
+    List<String> listeners() {
+        List<String> listeners = new ArrayList<>();
+        for (org.eclipse.jetty.server.Connector connector : server.jettyServer().server().getConnectors()) {
+            if (connector instanceof ServerConnector listener) {
+                boolean tls = listener.getDefaultProtocol().startsWith("SSL");
+                listeners.add((tls ? "https://" : "http://") + listener.getHost() + ":" + listener.getLocalPort());
             }
         }
-        return server.port();
+        return listeners;
     }
 
     /** This instance's id. */

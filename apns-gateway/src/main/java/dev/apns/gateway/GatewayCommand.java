@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -18,7 +19,12 @@ import picocli.CommandLine.Model.CommandSpec;
                 "A REST interface (pyapns-compatible, on port 8088) that takes"
                 + " notifications from any language, stores them durably and delivers them to APNs over HTTP/2 (or the"
                 + " binary protocol for private gateways). The queue is in SQLite under --data-dir, or in PostgreSQL"
-                + " (--database-url), which several instances can share.", ""})
+                + " (--database-url), which several instances can share.", ""},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:Stopped gracefully (SIGTERM or Ctrl-C).",
+                "2:Could not run: the database could not be opened, the port could not be bound.",
+                "3:Bad input: an option, the configuration file or an app in it; the error names the key."})
 public final class GatewayCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -60,9 +66,29 @@ public final class GatewayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (logFormat != null && !logFormat.equals("text") && !logFormat.equals("json")) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--log-format must be text or json, was " + logFormat);
+            throw new ParameterException(spec.commandLine(), "--log-format must be text or json, was " + logFormat);
         }
+        Gateway gateway;
+        try {
+            gateway = Gateway.start(configuration());
+        } catch (InvalidFieldException | IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateway.close();
+            stopped.countDown();
+        }, "apns-gateway-shutdown"));
+        out.println("apns-gateway listening on port " + gateway.port() + " (instance " + gateway.instanceId()
+                + "); stop with Ctrl-C");
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    /** The configuration from the file and the options; the options win. */
+    GatewayConfig configuration() {
         GatewayConfig.Builder builder = GatewayConfig.builder();
         if (config != null) {
             ConfigFile.read(config, builder);
@@ -85,17 +111,6 @@ public final class GatewayCommand implements Callable<Integer> {
         if (instanceId != null) {
             builder.instanceId(instanceId);
         }
-        PrintWriter out = spec.commandLine().getOut();
-        Gateway gateway = Gateway.start(builder.build());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            gateway.close();
-            stopped.countDown();
-        }, "apns-gateway-shutdown"));
-        out.println("apns-gateway listening on port " + gateway.port() + " (instance " + gateway.instanceId()
-                + "); stop with Ctrl-C");
-        out.flush();
-        stopped.await();
-        return 0;
+        return builder.build();
     }
 }

@@ -11,10 +11,14 @@ public final class GatewayMain {
     public static void main(String[] args) {
         chooseLogFormat(args);
         CommandLine commandLine = new CommandLine(new GatewayCommand());
+        // The same exit codes as 'apns gateway': 3 for bad input (an option, the configuration), 2 for the rest.
+        commandLine.setParameterExceptionHandler((e, arguments) -> {
+            e.getCommandLine().getErr().println("apns gateway: " + e.getMessage() + " See --help.");
+            return 3;
+        });
         commandLine.setExecutionExceptionHandler((e, line, parsed) -> {
             line.getErr().println("apns gateway: " + e.getMessage());
-            return e instanceof InvalidFieldException || e instanceof IllegalStateException
-                    || e instanceof IllegalArgumentException ? 3 : 2;
+            return 2;
         });
         System.exit(commandLine.execute(args));
     }

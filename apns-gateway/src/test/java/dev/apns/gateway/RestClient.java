@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /** A small JSON client of the gateway's REST interface, over real HTTP on loopback. */
 final class RestClient {
@@ -21,17 +22,28 @@ final class RestClient {
         }
     }
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client;
     private final String base;
     private final String apiKey;
 
     RestClient(int port, String apiKey) {
-        this.base = "http://127.0.0.1:" + port;
+        this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), "http://127.0.0.1:" + port, apiKey);
+    }
+
+    private RestClient(HttpClient client, String base, String apiKey) {
+        this.client = client;
+        this.base = base;
         this.apiKey = apiKey;
     }
 
+    /** A client of a gateway serving TLS on {@code port}, trusting what {@code tls} trusts. */
+    static RestClient https(int port, SSLContext tls) {
+        return new RestClient(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(tls).build(),
+                "https://127.0.0.1:" + port, null);
+    }
+
     RestClient withKey(String key) {
-        return new RestClient(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), key);
+        return new RestClient(client, base, key);
     }
 
     Response get(String path) {

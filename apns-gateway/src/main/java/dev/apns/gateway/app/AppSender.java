@@ -47,6 +47,7 @@ public final class AppSender implements AutoCloseable {
             builder.credentials(spec.credentials());
         }
         spec.endpoint().ifPresent(builder::gateway);
+        spec.feedback().ifPresent(builder::feedback);
         spec.trust().ifPresent(builder::trust);
         ApnsSession session = builder.build();
         try {

@@ -18,18 +18,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Optional;
 
 /**
  * How one app sends: its protocol, its credentials (a certificate, or a signing key with key id and team id),
- * a default topic, and, for private gateways and tests, another server and the certificates to trust for it.
+ * a default topic, and, for private gateways and tests, another server (and feedback service, for the binary
+ * protocol) and the certificates to trust for it.
  * Read from a provisioning request (pyapns's {@code certificate} and {@code timeout} included) and stored as
  * JSON, credentials included; {@link #toString()} and {@link #publicView} leave the credentials out.
  */
 public final class AppSpec {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_CONNECTIONS = 16;
+    private static final Set<String> FIELDS = Set.of("protocol", "certificate", "certificate_password", "key", "key_id",
+            "team_id", "topic", "timeout", "endpoint", "feedback", "trust", "connections", "callback_url");
+    private static final Set<String> STORED_ONLY = Set.of("certificate_file", "key_file");
 
     private final Protocol protocol;
     private final String certificatePem;
@@ -42,13 +49,14 @@ public final class AppSpec {
     private final String topic;
     private final int timeoutSeconds;
     private final Endpoint endpoint;
+    private final Endpoint feedback;
     private final String trustPem;
     private final int connections;
     private final URI callbackUrl;
 
     private AppSpec(Protocol protocol, String certificatePem, String certificatePath, String certificatePassword,
                     String keyPem, String keyPath, String keyId, String teamId, String topic, int timeoutSeconds,
-                    Endpoint endpoint, String trustPem, int connections, URI callbackUrl) {
+                    Endpoint endpoint, Endpoint feedback, String trustPem, int connections, URI callbackUrl) {
         this.protocol = protocol;
         this.certificatePem = certificatePem;
         this.certificatePath = certificatePath;
@@ -60,6 +68,7 @@ public final class AppSpec {
         this.topic = topic;
         this.timeoutSeconds = timeoutSeconds;
         this.endpoint = endpoint;
+        this.feedback = feedback;
         this.trustPem = trustPem;
         this.connections = connections;
         this.callbackUrl = callbackUrl;
@@ -72,8 +81,24 @@ public final class AppSpec {
      * @throws InvalidFieldException naming the first field that is missing or wrong
      */
     public static AppSpec parse(JsonNode body) {
+        return parse(body, false);
+    }
+
+    /**
+     * @param stored whether {@code body} is what {@link #toStored()} wrote: PEM text with the path of the file it was
+     *               read from beside it ({@code certificate_file}, {@code key_file}), which a request may not set
+     */
+    private static AppSpec parse(JsonNode body, boolean stored) {
         if (body == null || !body.isObject()) {
             throw new InvalidFieldException("body", "must be a JSON object");
+        }
+        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!FIELDS.contains(name) && !(stored && STORED_ONLY.contains(name))) {
+                // A misspelt field would otherwise be ignored silently: "endpiont" would send to Apple instead.
+                throw new InvalidFieldException(name, "is not a provisioning field (known: " + new TreeSet<>(FIELDS)
+                        + ")");
+            }
         }
         Protocol protocol = switch (text(body, "protocol").orElse("http2").toLowerCase(Locale.ROOT)) {
             case "http2", "h2" -> Protocol.HTTP2;
@@ -90,10 +115,11 @@ public final class AppSpec {
         if (key.isPresent() && protocol == Protocol.BINARY) {
             throw new InvalidFieldException("key", "the binary protocol authenticates with a certificate only");
         }
-        String certificatePath = certificate.filter(AppSpec::isPath).orElse(null);
+        String certificatePath = stored ? text(body, "certificate_file").orElse(null)
+                : certificate.filter(AppSpec::isPath).orElse(null);
         String certificatePem = certificate.map(value -> readIfPath("certificate", value)).orElse(null);
         String password = text(body, "certificate_password").orElse(null);
-        String keyPath = key.filter(AppSpec::isPath).orElse(null);
+        String keyPath = stored ? text(body, "key_file").orElse(null) : key.filter(AppSpec::isPath).orElse(null);
         String keyPem = key.map(value -> readIfPath("key", value)).orElse(null);
         String keyId = key.isPresent() ? required(body, "key_id") : null;
         String teamId = key.isPresent() ? required(body, "team_id") : null;
@@ -103,18 +129,17 @@ public final class AppSpec {
             throw new InvalidFieldException("topic", "must be 1 to 255 printable ASCII characters");
         }
         int timeout = integer(body, "timeout", 15, 1, 600);
-        Endpoint endpoint = text(body, "endpoint").map(value -> {
-            try {
-                return Endpoint.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidFieldException("endpoint", "must be host:port (" + e.getMessage() + ")", e);
-            }
-        }).orElse(null);
+        Endpoint endpoint = endpoint(body, "endpoint");
+        Endpoint feedback = endpoint(body, "feedback");
+        if (feedback != null && protocol != Protocol.BINARY) {
+            throw new InvalidFieldException("feedback", "is the binary protocol's feedback service; an HTTP/2 app"
+                    + " learns of dead tokens from its rejections");
+        }
         String trust = text(body, "trust").map(value -> readIfPath("trust", value)).orElse(null);
         int connections = integer(body, "connections", 1, 1, MAX_CONNECTIONS);
         URI callbackUrl = text(body, "callback_url").map(AppSpec::callbackUrl).orElse(null);
         AppSpec spec = new AppSpec(protocol, certificatePem, certificatePath, password, keyPem, keyPath, keyId, teamId,
-                topic, timeout, endpoint, trust, connections, callbackUrl);
+                topic, timeout, endpoint, feedback, trust, connections, callbackUrl);
         spec.check();
         return spec;
     }
@@ -122,7 +147,7 @@ public final class AppSpec {
     /** Reads an app as {@link #toStored()} wrote it. */
     public static AppSpec fromStored(String json) {
         try {
-            return parse(JSON.readTree(json));
+            return parse(JSON.readTree(json), true);
         } catch (IOException e) {
             throw new IllegalStateException("A stored app is not JSON: " + e.getMessage(), e);
         }
@@ -134,18 +159,21 @@ public final class AppSpec {
         node.put("protocol", protocol == Protocol.HTTP2 ? "http2" : "binary");
         if (certificatePem != null) {
             node.put("certificate", certificatePem);
+            putIfPresent(node, "certificate_file", certificatePath);
             if (certificatePassword != null) {
                 node.put("certificate_password", certificatePassword);
             }
         }
         if (keyPem != null) {
             node.put("key", keyPem);
+            putIfPresent(node, "key_file", keyPath);
             node.put("key_id", keyId);
             node.put("team_id", teamId);
         }
         putIfPresent(node, "topic", topic);
         node.put("timeout", timeoutSeconds);
         putIfPresent(node, "endpoint", endpoint == null ? null : endpoint.host() + ":" + endpoint.port());
+        putIfPresent(node, "feedback", feedback == null ? null : feedback.host() + ":" + feedback.port());
         putIfPresent(node, "trust", trustPem);
         node.put("connections", connections);
         putIfPresent(node, "callback_url", callbackUrl == null ? null : callbackUrl.toString());
@@ -168,6 +196,7 @@ public final class AppSpec {
         putIfPresent(node, "topic", topic);
         node.put("timeout", timeoutSeconds);
         putIfPresent(node, "endpoint", endpoint == null ? null : endpoint.toString());
+        putIfPresent(node, "feedback", feedback == null ? null : feedback.toString());
         node.put("connections", connections);
         putIfPresent(node, "callback_url", callbackUrl == null ? null : callbackUrl.toString());
         return node;
@@ -227,6 +256,11 @@ public final class AppSpec {
         return Optional.ofNullable(endpoint);
     }
 
+    /** Another feedback service than Apple's (binary protocol), if given. */
+    public Optional<Endpoint> feedback() {
+        return Optional.ofNullable(feedback);
+    }
+
     /** The certificates to trust for the server, if not the system's. */
     public Optional<Trust> trust() {
         try {
@@ -283,6 +317,16 @@ public final class AppSpec {
     @Override
     public int hashCode() {
         return toStored().hashCode();
+    }
+
+    private static Endpoint endpoint(JsonNode body, String field) {
+        return text(body, field).map(value -> {
+            try {
+                return Endpoint.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidFieldException(field, "must be host:port (" + e.getMessage() + ")", e);
+            }
+        }).orElse(null);
     }
 
     private static boolean isPath(String value) {
