@@ -286,6 +286,36 @@ abstract class GatewayEndToEndTest {
     }
 
     @Test
+    void aGracefulStopKeepsTheUnansweredQueuedWithinItsDeadlineAndTheNextStartSendsThem() {
+        GatewayConfig.Builder config = GatewayConfig.builder().shutdownDeadline(Duration.ofSeconds(1));
+        start(config);
+        provision(client);
+        apns.server.stopAnswering();
+        ArrayNode batch = RestClient.JSON.createArrayNode();
+        for (int i = 0; i < 100; i++) {
+            batch.add(notification(token(i)));
+        }
+        JsonNode queued = client.post(APP + "/notifications", batch).body().get("response");
+        assertThat(apns.server.awaitUntil(() -> apns.server.processedCount() + apns.server.rejectedCount() > 0
+                || apns.server.openConnections() > 0, Duration.ofSeconds(20))).isTrue();
+        sleep(300);
+        long stopping = System.nanoTime();
+        gateway.close();
+        long stopMillis = (System.nanoTime() - stopping) / 1_000_000;
+        gateway = null;
+        assertThat(stopMillis).as("stop took %d ms with a 1 s deadline", stopMillis).isLessThan(8_000);
+
+        apns.server.resumeAnswering();
+        start(config);
+        for (JsonNode notification : queued) {
+            awaitNotification(client, notification.get("id").asText(), n -> n.get("status").asText().equals("accepted"));
+        }
+        Set<String> tokens = new HashSet<>();
+        apns.server.accepted().forEach(n -> tokens.add(n.token()));
+        assertThat(tokens).hasSize(100);
+    }
+
+    @Test
     void aBodyOverTheLimitIsRefusedWith413() {
         start(GatewayConfig.builder().maxRequestBytes(4096));
         provision(client);

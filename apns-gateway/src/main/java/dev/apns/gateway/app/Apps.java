@@ -114,7 +114,10 @@ public final class Apps implements AutoCloseable {
         return new ArrayList<>(live.values());
     }
 
-    /** Shuts every sender down within the shutdown deadline (together, not one after the other). */
+    /**
+     * Shuts every sender down within the shutdown deadline (together, not one after the other), waiting at most
+     * two seconds beyond it: a sender that overruns is left to finish in the background.
+     */
     @Override
     public synchronized void close() {
         List<Thread> stopping = new ArrayList<>();
@@ -123,9 +126,10 @@ public final class Apps implements AutoCloseable {
             thread.start();
             stopping.add(thread);
         }
+        long until = System.nanoTime() + shutdownDeadline.toNanos() + 2_000_000_000L;
         for (Thread thread : stopping) {
             try {
-                thread.join(shutdownDeadline.toMillis() + 5_000);
+                thread.join(Math.max(1, (until - System.nanoTime()) / 1_000_000));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;

@@ -134,6 +134,12 @@ public final class Dispatcher implements AutoCloseable {
                 room.release(wanted - claimed.size());
                 claimedTotal.addAndGet(claimed.size());
                 for (ClaimedNotification notification : claimed) {
+                    if (stopping) {
+                        // Not handed to a sender: straight back to the queue, as it was.
+                        requeue(notification, Result.failure(0, "NotSent", "the gateway stopped before sending it",
+                                0), false, 0);
+                        continue;
+                    }
                     send(notification);
                 }
                 if (claimed.isEmpty()) {
@@ -300,15 +306,15 @@ public final class Dispatcher implements AutoCloseable {
      * back to the queue), writes every result, and gives back anything still claimed.
      */
     public void close(Duration deadline) {
+        long until = System.nanoTime() + deadline.toNanos() + 3_000_000_000L;
         stopping = true;
         wake();
         try {
-            thread.join(5_000);
+            thread.join(2_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         apps.close();
-        long until = System.nanoTime() + deadline.toNanos() + TimeUnit.SECONDS.toNanos(5);
         while (inFlight() > 0 && System.nanoTime() < until) {
             try {
                 Thread.sleep(20);
@@ -317,7 +323,7 @@ public final class Dispatcher implements AutoCloseable {
                 break;
             }
         }
-        recorder.close(5_000);
+        recorder.close(Math.max(500, (until - System.nanoTime()) / 1_000_000));
         int released = store.release(instanceId);
         if (released > 0) {
             LOG.info("Gave {} notifications back to the queue on stopping", released);
