@@ -1,6 +1,6 @@
 /**
  * The APNs SDK's core: the public API ({@code dev.apns}), the transport SPI ({@code dev.apns.spi}) and
- * the sans-IO protocol codecs ({@code dev.apns.protocol}).
+ * the binary protocol's sans-IO codecs ({@code dev.apns.protocol.binary}).
  */
 module dev.apns.core {
     requires org.slf4j;
@@ -8,7 +8,7 @@ module dev.apns.core {
 
     exports dev.apns;
     exports dev.apns.spi;
-    exports dev.apns.protocol;
+    exports dev.apns.protocol.binary;
 
     uses dev.apns.spi.Backend;
 }
