@@ -7,6 +7,8 @@ import dev.apns.spi.Certificate;
 import dev.apns.spi.ConnectFailure;
 import dev.apns.spi.ConnectRequest;
 import dev.apns.spi.Connection;
+import dev.apns.spi.support.Timeouts;
+import dev.apns.spi.support.TlsSettings;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -57,10 +59,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLParameters;
 
 /**
  * What a {@link NettyBackend} creates on its first connect: the event-loop group and its channel type (epoll
@@ -177,7 +177,7 @@ final class NettyRuntime {
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(channelType)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Durations.millis(timeout))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Timeouts.millis(timeout))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.AUTO_CLOSE, false) // after a failed write, go on reading the peer's last words
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
@@ -212,7 +212,7 @@ final class NettyRuntime {
                 throw NettyProxies.unreachable(proxy, endpoint, timeout, new SocketTimeoutException("TCP connect"));
             }
             throw new ConnectFailure(ConnectFailure.Kind.TIMED_OUT, "TCP connect to " + endpoint
-                    + " did not finish within " + Durations.describe(timeout) + ".", null);
+                    + " did not finish within " + Timeouts.describe(timeout) + ".", null);
         }
         if (!connected.isSuccess()) {
             channel.close();
@@ -243,15 +243,16 @@ final class NettyRuntime {
         Future<Channel> handshake = tls.handshakeFuture();
         if (!await(handshake, timeout, channel, endpoint)) {
             throw new ConnectFailure(ConnectFailure.Kind.TIMED_OUT, "TLS handshake with " + endpoint
-                    + " did not finish within " + Durations.describe(timeout) + ".", null);
+                    + " did not finish within " + Timeouts.describe(timeout) + ".", null);
         }
         if (!handshake.isSuccess()) {
             channel.close();
             throw handshakeFailure(endpoint, timeout, handshake.cause());
         }
         String protocol = tls.engine().getSession().getProtocol();
-        String selected = request.applicationProtocols().isEmpty() ? null : tls.applicationProtocol();
-        connection.established(channel, protocol, selected == null || selected.isEmpty() ? null : selected);
+        String selected = request.applicationProtocols().isEmpty() ? null
+                : TlsSettings.selectedProtocol(tls.applicationProtocol()).orElse(null);
+        connection.established(channel, protocol, selected);
         LOG.debug("Connected to {} with {} ({}, ALPN {}, {} transport, {} TLS{}).", endpoint, protocol,
                 tls.engine().getSession().getCipherSuite(), selected == null ? "none" : selected, transport, sslProvider,
                 proxy == null ? "" : ", through the " + proxy);
@@ -265,7 +266,7 @@ final class NettyRuntime {
     static boolean await(Future<?> future, Duration timeout, Channel channel, Endpoint endpoint)
             throws IOException {
         try {
-            if (future.await(Durations.nanos(timeout) + WAIT_GRACE_NANOS, TimeUnit.NANOSECONDS)) {
+            if (future.await(Timeouts.nanos(timeout) + WAIT_GRACE_NANOS, TimeUnit.NANOSECONDS)) {
                 return true;
             }
         } catch (InterruptedException e) {
@@ -282,11 +283,8 @@ final class NettyRuntime {
 
     private SslHandler tlsHandler(SslContext context, Channel channel, Endpoint endpoint, Duration timeout) {
         SslHandler handler = context.newHandler(channel.alloc(), endpoint.host(), endpoint.port());
-        SSLEngine engine = handler.engine();
-        SSLParameters parameters = engine.getSSLParameters();
-        parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        engine.setSSLParameters(parameters);
-        handler.setHandshakeTimeoutMillis(Durations.millis(timeout));
+        TlsSettings.verifyHostname(handler.engine());
+        handler.setHandshakeTimeoutMillis(Timeouts.millis(timeout));
         handler.setCloseNotifyFlushTimeoutMillis(CLOSE_NOTIFY_FLUSH_TIMEOUT.toMillis());
         handler.setCloseNotifyReadTimeoutMillis(0);
         return handler;
@@ -305,7 +303,7 @@ final class NettyRuntime {
     private static IOException tcpFailure(Endpoint endpoint, Duration timeout, Throwable cause) {
         if (cause instanceof io.netty.channel.ConnectTimeoutException) {
             return new ConnectFailure(ConnectFailure.Kind.TIMED_OUT, "TCP connect to " + endpoint
-                    + " did not finish within " + Durations.describe(timeout) + ".", cause);
+                    + " did not finish within " + Timeouts.describe(timeout) + ".", cause);
         }
         if (cause instanceof ConnectException) {
             return new ConnectFailure(ConnectFailure.Kind.REFUSED_CONNECTION, "Could not connect to " + endpoint + ": "
@@ -326,7 +324,7 @@ final class NettyRuntime {
         Throwable failure = NettyConnection.unwrap(cause);
         if (failure instanceof SslHandshakeTimeoutException) {
             return new ConnectFailure(ConnectFailure.Kind.TIMED_OUT, "TLS handshake with " + endpoint
-                    + " did not finish within " + Durations.describe(timeout) + ".", failure);
+                    + " did not finish within " + Timeouts.describe(timeout) + ".", failure);
         }
         if (failure instanceof ClosedChannelException) {
             return new ConnectFailure(ConnectFailure.Kind.BROKEN_OFF, "TLS handshake with " + endpoint
@@ -402,7 +400,7 @@ final class NettyRuntime {
         try {
             if (!terminated.await(SHUTDOWN_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS)) {
                 LOG.warn("The Netty APNs backend's event-loop threads did not stop within {}.",
-                        Durations.describe(SHUTDOWN_TIMEOUT.plusSeconds(1)));
+                        Timeouts.describe(SHUTDOWN_TIMEOUT.plusSeconds(1)));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
