@@ -8,6 +8,7 @@ import dev.apns.spi.ConnectFailure;
 import dev.apns.spi.ConnectRequest;
 import dev.apns.spi.Connection;
 import dev.apns.spi.support.Timeouts;
+import dev.apns.spi.support.TlsFailures;
 import dev.apns.spi.support.TlsSettings;
 
 import io.netty.bootstrap.Bootstrap;
@@ -37,22 +38,17 @@ import io.netty.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
-import java.net.SocketException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
-import java.security.cert.CertPathBuilderException;
-import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.ConcurrentHashMap;
@@ -334,36 +330,16 @@ final class NettyRuntime {
                 + reason(failure), failure);
     }
 
-    /** How the JDK's TLS and BoringSSL say that the peer hung up during the handshake. */
-    private static final List<String> HUNG_UP = List.of("terminated the handshake", "connection reset",
-            "closed by peer", "connection closed", "broken pipe", "unexpected eof", "end of stream",
-            "closed already", "closed while");
+    /** What Netty's engines say, besides the common phrases, when the peer hung up during the handshake. */
+    private static final List<String> MORE_HANG_UP_PHRASES = List.of("closed already", "closed while");
 
     /**
      * The kind of a handshake failure that is not a timeout: our trust manager's refusal arrives as a
-     * {@link CertificateException} cause, the server's as a received alert, a hang-up as a closed channel or
-     * an end of stream.
+     * {@link java.security.cert.CertificateException} cause, the server's as a received alert, a hang-up as a
+     * closed channel or an end of stream.
      */
     static ConnectFailure.Kind handshakeKind(Throwable failure) {
-        int depth = 0;
-        for (Throwable t = failure; t != null && depth < 16; t = t.getCause(), depth++) {
-            if (t instanceof CertificateException || t instanceof CertPathValidatorException
-                    || t instanceof CertPathBuilderException) {
-                return ConnectFailure.Kind.SERVER_NOT_TRUSTED;
-            }
-        }
-        boolean hungUp = !(failure instanceof SSLException);
-        depth = 0;
-        for (Throwable t = failure; t != null && depth < 16; t = t.getCause(), depth++) {
-            String text = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
-            if (text.contains("received fatal alert") || text.contains("alert_") || text.contains("tlsv1 alert")
-                    || text.contains("sslv3 alert")) {
-                return ConnectFailure.Kind.CERTIFICATE_REFUSED_BY_SERVER;
-            }
-            hungUp |= t instanceof EOFException || t instanceof SocketException || t instanceof ClosedChannelException
-                    || HUNG_UP.stream().anyMatch(text::contains);
-        }
-        return hungUp ? ConnectFailure.Kind.BROKEN_OFF : ConnectFailure.Kind.LOCAL_CONFIGURATION;
+        return TlsFailures.handshakeKind(failure, MORE_HANG_UP_PHRASES);
     }
 
     /**
