@@ -1,6 +1,7 @@
 /**
- * The APNs SDK's core: the public API ({@code dev.apns}), the transport SPI ({@code dev.apns.spi}) and
- * the sans-IO protocol codecs ({@code dev.apns.protocol}).
+ * The APNs SDK's core: the public API ({@code dev.apns}), the transport SPI ({@code dev.apns.spi}) with
+ * optional help for backend authors ({@code dev.apns.spi.support}), and the binary protocol's sans-IO
+ * codecs ({@code dev.apns.protocol.binary}).
  */
 module dev.apns.core {
     requires org.slf4j;
@@ -8,7 +9,8 @@ module dev.apns.core {
 
     exports dev.apns;
     exports dev.apns.spi;
-    exports dev.apns.protocol;
+    exports dev.apns.spi.support;
+    exports dev.apns.protocol.binary;
 
     uses dev.apns.spi.Backend;
 }

@@ -1,8 +1,8 @@
 package dev.apns;
 
-import dev.apns.internal.SessionConfig;
-import dev.apns.internal.SessionEngine;
-import dev.apns.protocol.Identifiers;
+import dev.apns.internal.session.SessionConfig;
+import dev.apns.internal.session.SessionEngine;
+import dev.apns.protocol.binary.Identifiers;
 import dev.apns.spi.Backend;
 
 import java.time.Duration;

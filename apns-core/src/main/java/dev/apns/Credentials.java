@@ -1,6 +1,6 @@
 package dev.apns;
 
-import dev.apns.internal.CredentialsParser;
+import dev.apns.internal.credentials.CredentialsParser;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package dev.apns;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.apns.internal.Json;
+import dev.apns.internal.json.Json;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.apns.internal.Json;
+import dev.apns.internal.json.Json;
 
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;

@@ -1,6 +1,6 @@
 package dev.apns;
 
-import dev.apns.internal.SigningKeyReader;
+import dev.apns.internal.credentials.SigningKeyReader;
 
 import java.io.IOException;
 import java.io.InputStream;

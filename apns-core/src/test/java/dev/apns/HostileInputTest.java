@@ -1,8 +1,8 @@
 package dev.apns;
 
-import dev.apns.protocol.ErrorResponse;
-import dev.apns.protocol.ErrorResponseDecoder;
-import dev.apns.protocol.FeedbackDecoder;
+import dev.apns.protocol.binary.ErrorResponse;
+import dev.apns.protocol.binary.ErrorResponseDecoder;
+import dev.apns.protocol.binary.FeedbackDecoder;
 
 import org.junit.jupiter.api.Test;
 

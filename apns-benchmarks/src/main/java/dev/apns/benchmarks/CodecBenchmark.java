@@ -2,9 +2,9 @@ package dev.apns.benchmarks;
 
 import dev.apns.DeviceToken;
 import dev.apns.Payload;
-import dev.apns.protocol.ErrorResponse;
-import dev.apns.protocol.ErrorResponseDecoder;
-import dev.apns.protocol.NotificationEncoder;
+import dev.apns.protocol.binary.ErrorResponse;
+import dev.apns.protocol.binary.ErrorResponseDecoder;
+import dev.apns.protocol.binary.NotificationEncoder;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,6 +1,6 @@
 package dev.apns.benchmarks;
 
-import dev.apns.protocol.NotificationEncoder;
+import dev.apns.protocol.binary.NotificationEncoder;
 import dev.apns.testkit.MockApnsServer;
 import dev.apns.testkit.TestCertificates;
 

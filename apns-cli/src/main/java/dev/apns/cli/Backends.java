@@ -1,7 +1,7 @@
 package dev.apns.cli;
 
 import dev.apns.spi.Availability;
-import dev.apns.spi.Backend;
+import dev.apns.spi.BackendDiscovery;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,18 +10,15 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 
 /**
- * The transport backends on the class path, found as the SDK finds them ({@link ServiceLoader}), so that
+ * The transport backends on the class path, found as the SDK finds them ({@link BackendDiscovery}), so that
  * {@code --backend} can be checked and {@code demo} can go through each. A provider that cannot be loaded is
  * logged and skipped. Stateless and thread-safe: each call discovers afresh.
  */
 final class Backends {
     private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
-    private static final int MAX_PROVIDERS = 100;
 
     private Backends() {
     }
@@ -32,19 +29,14 @@ final class Backends {
 
     /** Every backend found, sorted by name. Each instance made for the look-up is closed again. */
     static List<Found> discover() {
+        BackendDiscovery discovery = BackendDiscovery.of(Backends.class.getClassLoader());
+        discovery.closeAllExcept(null);
+        for (BackendDiscovery.Broken broken : discovery.broken()) {
+            LOG.warn("A backend provider could not be loaded and is skipped: {}", broken.describe());
+        }
         List<Found> found = new ArrayList<>();
-        int seen = 0;
-        for (ServiceLoader.Provider<Backend> provider : ServiceLoader.load(Backend.class, Backends.class.getClassLoader())
-                .stream().toList()) {
-            if (++seen > MAX_PROVIDERS) {
-                break;
-            }
-            try (Backend backend = provider.get()) {
-                found.add(new Found(backend.name(), backend.availability()));
-            } catch (ServiceConfigurationError | RuntimeException e) {
-                LOG.warn("The backend provider {} could not be loaded and is skipped: {}", provider.type().getName(),
-                        e.toString());
-            }
+        for (BackendDiscovery.Found each : discovery.found()) {
+            found.add(new Found(each.name(), each.availability()));
         }
         found.sort(Comparator.comparing(Found::name));
         return found;

@@ -2,7 +2,7 @@ package dev.apns.cli;
 
 import dev.apns.DeviceToken;
 import dev.apns.Payload;
-import dev.apns.protocol.NotificationEncoder;
+import dev.apns.protocol.binary.NotificationEncoder;
 
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;

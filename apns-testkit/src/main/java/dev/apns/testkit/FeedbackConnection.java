@@ -1,7 +1,7 @@
 package dev.apns.testkit;
 
 import dev.apns.FeedbackEntry;
-import dev.apns.protocol.FeedbackEncoder;
+import dev.apns.protocol.binary.FeedbackEncoder;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

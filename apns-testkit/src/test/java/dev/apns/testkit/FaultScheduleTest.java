@@ -1,7 +1,7 @@
 package dev.apns.testkit;
 
 import dev.apns.Status;
-import dev.apns.protocol.ErrorResponse;
+import dev.apns.protocol.binary.ErrorResponse;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

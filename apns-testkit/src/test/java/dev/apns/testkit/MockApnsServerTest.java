@@ -4,7 +4,7 @@ import dev.apns.DeviceToken;
 import dev.apns.Endpoint;
 import dev.apns.FeedbackEntry;
 import dev.apns.Status;
-import dev.apns.protocol.ErrorResponse;
+import dev.apns.protocol.binary.ErrorResponse;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -3,6 +3,8 @@ package dev.apns.backend.blocking;
 import dev.apns.Endpoint;
 import dev.apns.spi.CloseReason;
 import dev.apns.spi.Connection;
+import dev.apns.spi.support.AbstractConnection;
+import dev.apns.spi.support.Timeouts;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,20 +14,15 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 import javax.net.ssl.SSLSocket;
@@ -42,7 +39,7 @@ import javax.net.ssl.SSLSocket;
  * timeout) leaves the socket open for a short grace period so that the reader can still deliver what the
  * peer sent before it went away (an APNs error response, typically).
  */
-final class BlockingConnection implements Connection {
+final class BlockingConnection extends AbstractConnection {
     /** How long {@link #close()} waits for the reader thread to deliver {@code onClosed} and end. */
     static final Duration READER_JOIN_TIMEOUT = Duration.ofSeconds(1);
     /** How long a graceful TLS close (close_notify) may take before the plain socket is closed under it. */
@@ -60,13 +57,7 @@ final class BlockingConnection implements Connection {
     private final Endpoint endpoint;
     private final Socket plain;
     private final SSLSocket tls;
-    private final String protocol;
-    /** What the server selected with ALPN; null when nothing was offered or selected. */
-    private final String applicationProtocol;
-    private final Connection.Listener listener;
-    private final Duration writeTimeout;
     private final ScheduledThreadPoolExecutor watchdog;
-    private final CompletableFuture<CloseReason> closeFuture = new CompletableFuture<>();
 
     private final ReentrantLock writeLock = new ReentrantLock();
     /** The write in progress (its number), {@link #NO_WRITE}, or {@link #TIMED_OUT} once the watchdog fired. */
@@ -78,26 +69,18 @@ final class BlockingConnection implements Connection {
      */
     private volatile long writeDeadline;
     private final AtomicLong writeNumbers = new AtomicLong();
-    private final AtomicBoolean closedLocally = new AtomicBoolean();
     private final AtomicBoolean socketsClosed = new AtomicBoolean();
-    /** The write timeout, once the watchdog fired. */
-    private final AtomicReference<IOException> timeoutFailure = new AtomicReference<>();
-    /** The first failed write other than a timeout. */
-    private final AtomicReference<IOException> writeFailure = new AtomicReference<>();
-    private volatile boolean ended;
     private volatile Thread reader;
     private byte[] writeChunk; // guarded by writeLock
 
     BlockingConnection(SocketTransport transport, Endpoint endpoint, Socket plain, SSLSocket tls, String protocol,
                        String applicationProtocol, Connection.Listener listener, Duration writeTimeout, ScheduledThreadPoolExecutor watchdog) {
+        super(endpoint, listener, writeTimeout);
         this.transport = transport;
         this.endpoint = endpoint;
         this.plain = plain;
         this.tls = tls;
-        this.protocol = protocol;
-        this.applicationProtocol = applicationProtocol;
-        this.listener = listener;
-        this.writeTimeout = writeTimeout;
+        negotiated(protocol, applicationProtocol);
         this.watchdog = watchdog;
     }
 
@@ -119,13 +102,13 @@ final class BlockingConnection implements Connection {
                     "Interrupted while waiting to write to " + endpoint + "."), e);
         }
         try {
-            requireOpen();
+            requireOpen(socketsClosed.get());
             if (!bytes.hasRemaining()) {
                 return;
             }
             long number = writeNumbers.incrementAndGet();
             activeWrite.set(number);
-            long deadline = System.nanoTime() + SocketTransport.nanos(writeTimeout);
+            long deadline = System.nanoTime() + Timeouts.nanos(writeTimeout());
             writeDeadline = deadline == 0 ? 1 : deadline;
             IOException error = null;
             try {
@@ -137,7 +120,7 @@ final class BlockingConnection implements Connection {
             }
             boolean timedOut = !activeWrite.compareAndSet(number, NO_WRITE);
             if (timedOut) {
-                IOException timeout = writeTimeoutFailure();
+                IOException timeout = writeTimedOut();
                 if (error != null && timeout != error) {
                     timeout.addSuppressed(error);
                 }
@@ -184,15 +167,8 @@ final class BlockingConnection implements Connection {
         if (!activeWrite.compareAndSet(number, TIMED_OUT)) {
             return; // that write finished in time
         }
-        LOG.debug("{}", writeTimeoutFailure().getMessage());
+        LOG.debug("{}", writeTimedOut().getMessage());
         SocketTransport.closeQuietly(plain, endpoint);
-    }
-
-    /** The one write-timeout exception of this connection, made by whichever of watchdog and writer asks first. */
-    private IOException writeTimeoutFailure() {
-        return timeoutFailure.updateAndGet(existing -> existing != null ? existing
-                : new SocketTimeoutException("Write to " + endpoint + " blocked for more than "
-                        + SocketTransport.describe(writeTimeout) + "; the peer stopped reading. The connection is closed."));
     }
 
     /**
@@ -201,16 +177,14 @@ final class BlockingConnection implements Connection {
      * then it is closed, in case the reader does not notice the failure by itself.
      */
     private IOException writeFailed(IOException error) {
-        if (closedLocally.get()) {
-            return new IOException("The connection to " + endpoint + " was closed locally during a write.", error);
+        if (isClosedLocally()) {
+            return closedLocallyDuringWrite(error);
         }
-        if (ended || socketsClosed.get()) {
-            CloseReason reason = closeFuture.getNow(null);
-            return new IOException("The connection to " + endpoint + " ended during a write"
-                    + (reason != null ? " (" + reason + ")." : "."), error);
+        if (hasEnded() || socketsClosed.get()) {
+            return endedDuringWrite(error);
         }
         IOException failed = new IOException("Write to " + endpoint + " failed: " + error.getMessage(), error);
-        if (!writeFailure.compareAndSet(null, failed)) {
+        if (!recordWriteFailure(failed)) {
             return failed;
         }
         try {
@@ -220,16 +194,6 @@ final class BlockingConnection implements Connection {
             SocketTransport.closeQuietly(plain, endpoint);
         }
         return failed;
-    }
-
-    private void requireOpen() throws IOException {
-        IOException failed = timeoutFailure.get() != null ? timeoutFailure.get() : writeFailure.get();
-        if (failed != null) {
-            throw new IOException("The connection to " + endpoint + " has failed: " + failed.getMessage(), failed);
-        }
-        if (closedLocally.get() || ended || socketsClosed.get()) {
-            throw new IOException("The connection to " + endpoint + " is closed.");
-        }
     }
 
     private void readLoop() {
@@ -244,13 +208,13 @@ final class BlockingConnection implements Connection {
                     break;
                 }
                 if (count > 0) {
-                    listener.onData(ByteBuffer.wrap(buffer, 0, count));
+                    listener().onData(ByteBuffer.wrap(buffer, 0, count));
                 }
             }
         } catch (IOException e) {
             reason = decide(e);
         } catch (RuntimeException e) {
-            LOG.warn("The listener of the connection to {} threw; closing the connection.", endpoint, e);
+            listenerThrew(e);
             reason = CloseReason.error(e);
         } catch (Error e) {
             reason = CloseReason.error(e);
@@ -263,58 +227,23 @@ final class BlockingConnection implements Connection {
 
     /** Why the connection ended, given the read error or {@code null} for end of stream. */
     private CloseReason decide(IOException readError) {
-        IOException timeout = timeoutFailure.get();
-        if (timeout != null) {
-            return CloseReason.error(timeout);
-        }
-        if (closedLocally.get()) {
-            return CloseReason.local();
+        CloseReason first = timeoutOrLocalClose();
+        if (first != null) {
+            return first;
         }
         if (readError == null) {
             return CloseReason.peer();
         }
-        IOException failedWrite = writeFailure.get();
+        IOException failedWrite = writeFailure();
         return CloseReason.error(failedWrite != null ? failedWrite : readError);
     }
 
     /** Runs once, on the reader thread: releases the sockets, tells the listener, completes the future. */
     private void end(CloseReason reason) {
-        ended = true;
+        markEnded();
         closeSockets();
         transport.forget(this);
-        LOG.debug("Connection to {} ended: {}.", endpoint, reason);
-        try {
-            listener.onClosed(reason);
-        } catch (RuntimeException e) {
-            LOG.warn("The listener of the connection to {} threw from onClosed.", endpoint, e);
-        } finally {
-            closeFuture.complete(reason);
-        }
-    }
-
-    @Override
-    public boolean isOpen() {
-        return !ended && !closedLocally.get() && timeoutFailure.get() == null && writeFailure.get() == null;
-    }
-
-    @Override
-    public CompletionStage<CloseReason> closeFuture() {
-        return closeFuture.minimalCompletionStage();
-    }
-
-    @Override
-    public Endpoint endpoint() {
-        return endpoint;
-    }
-
-    @Override
-    public String tlsProtocol() {
-        return protocol;
-    }
-
-    @Override
-    public Optional<String> applicationProtocol() {
-        return Optional.ofNullable(applicationProtocol);
+        reportEnd(reason);
     }
 
     /**
@@ -328,7 +257,7 @@ final class BlockingConnection implements Connection {
     }
 
     void closeWithoutWaiting() {
-        if (closedLocally.compareAndSet(false, true)) {
+        if (markClosedLocally()) {
             closeSockets();
         }
     }
@@ -346,7 +275,7 @@ final class BlockingConnection implements Connection {
             }
             if (thread.isAlive()) {
                 LOG.warn("The reader thread {} of the connection to {} did not end within {}; its listener may be "
-                        + "blocked.", thread.getName(), endpoint, SocketTransport.describe(READER_JOIN_TIMEOUT));
+                        + "blocked.", thread.getName(), endpoint, Timeouts.describe(READER_JOIN_TIMEOUT));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -395,6 +324,6 @@ final class BlockingConnection implements Connection {
 
     @Override
     public String toString() {
-        return "BlockingConnection[" + endpoint + ", " + protocol + (isOpen() ? ", open" : ", closed") + "]";
+        return "BlockingConnection[" + endpoint + ", " + tlsProtocol() + (isOpen() ? ", open" : ", closed") + "]";
     }
 }

@@ -9,6 +9,9 @@ import dev.apns.spi.Certificate;
 import dev.apns.spi.ConnectFailure;
 import dev.apns.spi.ConnectRequest;
 import dev.apns.spi.Connection;
+import dev.apns.spi.support.Timeouts;
+import dev.apns.spi.support.TlsContextCache;
+import dev.apns.spi.support.TlsSettings;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,14 +68,13 @@ import javax.net.ssl.SSLSocket;
  */
 public final class SocketTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SocketTransport.class);
-    private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
     private static final AtomicInteger WATCHDOGS = new AtomicInteger();
     /** How often the watchdog looks for writes past their deadline while connections are open. */
     private static final long WRITE_SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final String backendName;
     private final TlsContextFactory contextFactory;
-    private final ConcurrentHashMap<ContextKey, SSLContext> contexts = new ConcurrentHashMap<>();
+    private final TlsContextCache<SSLContext> contexts = new TlsContextCache<>();
     private final Set<BlockingConnection> connections = ConcurrentHashMap.newKeySet();
     /** Sockets whose connect or handshake is under way: {@link #close()} closes them, so no connect outlives it. */
     private final Set<Socket> connecting = ConcurrentHashMap.newKeySet();
@@ -137,13 +139,7 @@ public final class SocketTransport implements AutoCloseable {
             }
             // The target's name, not the proxy's: SNI and hostname verification are about the target.
             tls = (SSLSocket) context.getSocketFactory().createSocket(plain, endpoint.host(), endpoint.port(), true);
-            SSLParameters parameters = tls.getSSLParameters();
-            parameters.setProtocols(PROTOCOLS);
-            parameters.setEndpointIdentificationAlgorithm("HTTPS");
-            if (!offered.isEmpty()) {
-                parameters.setApplicationProtocols(offered.toArray(String[]::new));
-            }
-            tls.setSSLParameters(parameters);
+            TlsSettings.configure(tls, offered);
             handshake(plain, tls, endpoint, request.connectTimeout(), watchdog);
             plain.setSoTimeout(0);
         } catch (IOException | RuntimeException e) {
@@ -288,22 +284,21 @@ public final class SocketTransport implements AutoCloseable {
         }
     }
 
+    /**
+     * The context for this identity (or none) and trust. ALPN and the proxy are set per socket, so they are not
+     * part of the key.
+     */
     private SSLContext context(Optional<Certificate> certificate, Trust trust) throws SSLException {
-        ContextKey key = new ContextKey(certificate, trust);
-        SSLContext context = contexts.get(key);
-        if (context != null) {
-            return context;
-        }
-        try {
-            KeyManager[] keyManagers = certificate.isPresent()
-                    ? JsseCertificate.keyManagersOf(certificate.get()) : NoClientCertificate.keyManagers();
-            SSLContext built = contextFactory.create(keyManagers, trust.trustManagerFactory().getTrustManagers());
-            SSLContext raced = contexts.putIfAbsent(key, built);
-            return raced != null ? raced : built;
-        } catch (GeneralSecurityException e) {
-            throw new SSLException("The " + backendName + " APNs backend could not build a TLS context for "
-                    + certificate.map(String::valueOf).orElse("no client certificate") + " and " + trust + ": " + e.getMessage(), e);
-        }
+        return contexts.get(new TlsContextCache.Key(certificate, trust), key -> {
+            try {
+                KeyManager[] keyManagers = certificate.isPresent()
+                        ? JsseCertificate.keyManagersOf(certificate.get()) : NoClientCertificate.keyManagers();
+                return contextFactory.create(keyManagers, contexts.trustManagerFactory(trust).getTrustManagers());
+            } catch (GeneralSecurityException e) {
+                throw new SSLException("The " + backendName + " APNs backend could not build a TLS context for "
+                        + key.describe() + ": " + e.getMessage(), e);
+            }
+        });
     }
 
     /**
@@ -312,8 +307,7 @@ public final class SocketTransport implements AutoCloseable {
      */
     private String selectedProtocol(SSLSocket tls, Endpoint endpoint) {
         try {
-            String selected = tls.getApplicationProtocol();
-            return selected == null || selected.isEmpty() ? null : selected;
+            return TlsSettings.selectedProtocol(tls.getApplicationProtocol()).orElse(null);
         } catch (UnsupportedOperationException e) {
             LOG.debug("The {} backend's TLS provider does not report ALPN results; no protocol for {}.", backendName,
                     endpoint, e);
@@ -329,17 +323,17 @@ public final class SocketTransport implements AutoCloseable {
      */
     private void tunnel(Socket plain, Proxy proxy, Endpoint target, Duration timeout,
                         ScheduledThreadPoolExecutor watchdog) throws IOException {
-        long deadlineNanos = System.nanoTime() + nanos(timeout);
+        long deadlineNanos = System.nanoTime() + Timeouts.nanos(timeout);
         Endpoint at = proxy.endpoint();
         InetSocketAddress address = new InetSocketAddress(at.host(), at.port());
         if (address.isUnresolved()) {
             throw new ProxyException(proxy, target, null, "its host name " + at.host() + " does not resolve", null);
         }
         try {
-            plain.connect(address, millis(timeout));
+            plain.connect(address, Timeouts.millis(timeout));
         } catch (SocketTimeoutException e) {
             throw new ProxyException(proxy, target, null, "the TCP connect to the proxy did not finish within "
-                    + describe(timeout), e);
+                    + Timeouts.describe(timeout), e);
         } catch (IOException e) {
             throw new ProxyException(proxy, target, null, "could not connect to the proxy: " + e.getMessage(), e);
         }
@@ -355,7 +349,7 @@ public final class SocketTransport implements AutoCloseable {
             throw closedWhileConnecting(target, e);
         }
         try {
-            plain.setSoTimeout(millis(left));
+            plain.setSoTimeout(Timeouts.millis(left));
             ProxyTunnel.open(plain.getInputStream(), plain.getOutputStream(), proxy, target);
         } catch (ProxyException e) {
             if (expired.get()) {
@@ -376,7 +370,7 @@ public final class SocketTransport implements AutoCloseable {
 
     private static ProxyException proxyTimeout(Proxy proxy, Endpoint target, Duration timeout, Exception cause) {
         return new ProxyException(proxy, target, null, "the proxy did not open the tunnel within "
-                + describe(timeout), cause);
+                + Timeouts.describe(timeout), cause);
     }
 
     /**
@@ -407,10 +401,10 @@ public final class SocketTransport implements AutoCloseable {
                     new UnknownHostException(endpoint.host()));
         }
         try {
-            plain.connect(address, millis(timeout));
+            plain.connect(address, Timeouts.millis(timeout));
         } catch (SocketTimeoutException e) {
             throw new ConnectFailure(ConnectFailure.Kind.TIMED_OUT, "TCP connect to " + endpoint
-                    + " did not finish within " + describe(timeout) + ".", e);
+                    + " did not finish within " + Timeouts.describe(timeout) + ".", e);
         } catch (ConnectException e) {
             throw new ConnectFailure(ConnectFailure.Kind.REFUSED_CONNECTION, "Could not connect to " + endpoint + ": "
                     + e.getMessage() + ".", e);
@@ -434,12 +428,12 @@ public final class SocketTransport implements AutoCloseable {
             deadline = watchdog.schedule(() -> {
                 expired.set(true);
                 closeQuietly(plain, endpoint);
-            }, nanos(timeout), TimeUnit.NANOSECONDS);
+            }, Timeouts.nanos(timeout), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             throw closedWhileConnecting(endpoint, e);
         }
         try {
-            plain.setSoTimeout(millis(timeout));
+            plain.setSoTimeout(Timeouts.millis(timeout));
             tls.startHandshake();
         } catch (SocketTimeoutException e) {
             throw handshakeTimeout(endpoint, timeout, e);
@@ -455,7 +449,7 @@ public final class SocketTransport implements AutoCloseable {
 
     private static ConnectFailure handshakeTimeout(Endpoint endpoint, Duration timeout, Exception cause) {
         return new ConnectFailure(ConnectFailure.Kind.TIMED_OUT, "TLS handshake with " + endpoint
-                + " did not finish within " + describe(timeout) + ".", cause);
+                + " did not finish within " + Timeouts.describe(timeout) + ".", cause);
     }
 
     private static void closeAfterFailedConnect(Socket plain, SSLSocket tls, Endpoint endpoint, Exception failure) {
@@ -482,35 +476,5 @@ public final class SocketTransport implements AutoCloseable {
     static <T extends Throwable> T withCause(T exception, Throwable cause) {
         exception.initCause(cause);
         return exception;
-    }
-
-    /** A duration as whole milliseconds for socket options: at least 1 (0 would mean forever), at most int max. */
-    static int millis(Duration duration) {
-        if (duration.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) >= 0) {
-            return Integer.MAX_VALUE;
-        }
-        return (int) Math.max(1, duration.toMillis());
-    }
-
-    /** A duration as nanoseconds for the scheduler, capped far beyond any useful timeout. */
-    static long nanos(Duration duration) {
-        Duration cap = Duration.ofDays(365);
-        return (duration.compareTo(cap) > 0 ? cap : duration).toNanos();
-    }
-
-    /** A duration for messages: {@code 250 ms}, {@code 10 s}. */
-    static String describe(Duration duration) {
-        long millis = duration.compareTo(Duration.ofDays(365)) > 0 ? Long.MAX_VALUE : duration.toMillis();
-        if (millis == Long.MAX_VALUE) {
-            return duration.toString();
-        }
-        return millis >= 1000 && millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
-    }
-
-    /**
-     * SSLContexts are cached per identity (or none) and trust; certificates compare by digest. ALPN and the
-     * proxy are set per socket, so they are not part of the key.
-     */
-    private record ContextKey(Optional<Certificate> certificate, Trust trust) {
     }
 }

@@ -7,6 +7,7 @@ import dev.apns.spi.Certificate;
 import dev.apns.spi.ConnectRequest;
 import dev.apns.spi.Connection;
 import dev.apns.spi.Feature;
+import dev.apns.spi.support.Timeouts;
 
 import io.netty.channel.EventLoopGroup;
 
@@ -306,7 +307,7 @@ public final class NettyBackend implements Backend {
                 connection.closeFuture().toCompletableFuture().get(Math.max(0, left), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
                 LOG.warn("The connection to {} did not report its end within {} of the backend's close; its "
-                        + "listener may be blocked.", connection.endpoint(), Durations.describe(CLOSE_WAIT));
+                        + "listener may be blocked.", connection.endpoint(), Timeouts.describe(CLOSE_WAIT));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 LOG.debug("Interrupted while waiting for the connections to end.", e);

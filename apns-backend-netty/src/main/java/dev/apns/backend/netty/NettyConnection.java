@@ -3,6 +3,8 @@ package dev.apns.backend.netty;
 import dev.apns.Endpoint;
 import dev.apns.spi.CloseReason;
 import dev.apns.spi.Connection;
+import dev.apns.spi.support.AbstractConnection;
+import dev.apns.spi.support.Timeouts;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -25,13 +27,8 @@ import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -64,7 +61,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Thread-safe: {@link #write} from any thread but the backend's event loops, {@link #close()} from any thread.
  */
-final class NettyConnection implements Connection {
+final class NettyConnection extends AbstractConnection {
     /** How long a connection whose write failed goes on reading before it is closed. */
     static final Duration DRAIN_AFTER_WRITE_FAILURE = Duration.ofSeconds(1);
     /** The most bytes copied into one outbound buffer; a larger write waits for writability between chunks. */
@@ -75,10 +72,7 @@ final class NettyConnection implements Connection {
     private final NettyBackend backend;
     private final NettyRuntime runtime;
     private final Endpoint endpoint;
-    private final Connection.Listener listener;
-    private final Duration writeTimeout;
     private final Handler handler = new Handler();
-    private final CompletableFuture<CloseReason> closeFuture = new CompletableFuture<>();
 
     /** Serialises writers, so that each call's bytes are contiguous. */
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -86,29 +80,18 @@ final class NettyConnection implements Connection {
     private final ReentrantLock writabilityLock = new ReentrantLock();
     private final Condition writabilityChanged = writabilityLock.newCondition();
 
-    private final AtomicBoolean closedLocally = new AtomicBoolean();
-    /** The write timeout, once a writer hit it. */
-    private final AtomicReference<IOException> timeoutFailure = new AtomicReference<>();
-    /** The first failed write other than one caused by a local close or a timeout. */
-    private final AtomicReference<IOException> writeFailure = new AtomicReference<>();
     private volatile Channel channel;
-    private volatile String protocol;
-    /** What the server selected with ALPN; null when nothing was offered or selected. */
-    private volatile String applicationProtocol;
     /** Set on the event loop when the channel went inactive. */
     private volatile boolean inactive;
-    /** Set on the event loop once the end was reported (or the connection abandoned). */
-    private volatile boolean ended;
-    /** Set when this side closed the channel because of {@link #writeFailure}. */
+    /** Set when this side closed the channel because of {@link #writeFailure()}. */
     private volatile boolean closedForWriteFailure;
 
     NettyConnection(NettyBackend backend, NettyRuntime runtime, Endpoint endpoint, Connection.Listener listener,
                     Duration writeTimeout) {
+        super(endpoint, listener, writeTimeout);
         this.backend = backend;
         this.runtime = runtime;
         this.endpoint = endpoint;
-        this.listener = listener;
-        this.writeTimeout = writeTimeout;
     }
 
     /** The pipeline handler that feeds the listener; one per connection. */
@@ -119,8 +102,7 @@ final class NettyConnection implements Connection {
     /** Called by connect once the TLS handshake succeeded, before the connection is handed out. */
     void established(Channel channel, String protocol, String applicationProtocol) {
         this.channel = channel;
-        this.protocol = protocol;
-        this.applicationProtocol = applicationProtocol;
+        negotiated(protocol, applicationProtocol);
     }
 
     /** Lets the listener hear what arrived since the handshake, and all that follows. */
@@ -130,7 +112,7 @@ final class NettyConnection implements Connection {
 
     /** Closes a connection whose connect failed late; its listener hears nothing. */
     void abandon() {
-        closedLocally.set(true);
+        markClosedLocally();
         runOnEventLoop(handler::abandon);
         channel.close();
     }
@@ -153,11 +135,11 @@ final class NettyConnection implements Connection {
                     + endpoint + "."), e);
         }
         try {
-            requireOpen();
+            requireOpen(inactive || !channel.isActive());
             if (!bytes.hasRemaining()) {
                 return;
             }
-            long deadline = System.nanoTime() + Durations.nanos(writeTimeout);
+            long deadline = System.nanoTime() + Timeouts.nanos(writeTimeout());
             ChannelFuture last = null;
             while (bytes.hasRemaining()) {
                 try {
@@ -188,7 +170,7 @@ final class NettyConnection implements Connection {
         if (partlyWritten) {
             IOException failed = new IOException("A write to " + endpoint + " was interrupted half way; the "
                     + "connection is closed.", interrupted);
-            writeFailure.compareAndSet(null, failed);
+            recordWriteFailure(failed);
             closedForWriteFailure = true;
             signalWriters();
             channel.close();
@@ -224,9 +206,7 @@ final class NettyConnection implements Connection {
     }
 
     private IOException writeTimedOut(Channel channel) {
-        IOException timeout = timeoutFailure.updateAndGet(existing -> existing != null ? existing
-                : new SocketTimeoutException("Write to " + endpoint + " blocked for more than "
-                        + Durations.describe(writeTimeout) + "; the peer stopped reading. The connection is closed."));
+        IOException timeout = writeTimedOut();
         LOG.debug("{}", timeout.getMessage());
         channel.close();
         return timeout;
@@ -234,42 +214,30 @@ final class NettyConnection implements Connection {
 
     /** Why a write waiting for writability must give up, if it must. */
     private void failIfEnded() throws IOException {
-        if (closedLocally.get()) {
-            throw new IOException("The connection to " + endpoint + " was closed locally during a write.");
+        if (isClosedLocally()) {
+            throw closedLocallyDuringWrite(null);
         }
-        IOException failed = timeoutFailure.get() != null ? timeoutFailure.get() : writeFailure.get();
+        IOException failed = failure();
         if (failed != null) {
-            throw new IOException("The connection to " + endpoint + " has failed: " + failed.getMessage(), failed);
+            throw failedConnection(failed);
         }
-        if (inactive || ended) {
-            CloseReason reason = closeFuture.getNow(null);
-            throw new IOException("The connection to " + endpoint + " ended during a write"
-                    + (reason != null ? " (" + reason + ")." : "."));
-        }
-    }
-
-    private void requireOpen() throws IOException {
-        IOException failed = timeoutFailure.get() != null ? timeoutFailure.get() : writeFailure.get();
-        if (failed != null) {
-            throw new IOException("The connection to " + endpoint + " has failed: " + failed.getMessage(), failed);
-        }
-        if (closedLocally.get() || inactive || ended || !channel.isActive()) {
-            throw new IOException("The connection to " + endpoint + " is closed.");
+        if (inactive || hasEnded()) {
+            throw endedDuringWrite(null);
         }
     }
 
     /** Runs on the event loop when a chunk was written or failed. */
     private void written(io.netty.util.concurrent.Future<? super Void> future) {
-        if (future.isSuccess() || closedLocally.get() || timeoutFailure.get() != null || inactive) {
+        if (future.isSuccess() || isClosedLocally() || timeoutFailure() != null || inactive) {
             return;
         }
         Throwable cause = future.cause();
         IOException failed = new IOException("Write to " + endpoint + " failed: " + NettyRuntime.reason(cause), cause);
-        if (!writeFailure.compareAndSet(null, failed)) {
+        if (!recordWriteFailure(failed)) {
             return;
         }
         LOG.debug("{}; reading on for at most {} before closing.", failed.getMessage(),
-                Durations.describe(DRAIN_AFTER_WRITE_FAILURE));
+                Timeouts.describe(DRAIN_AFTER_WRITE_FAILURE));
         signalWriters();
         Channel channel = this.channel;
         channel.eventLoop().schedule(() -> {
@@ -290,30 +258,9 @@ final class NettyConnection implements Connection {
     }
 
     @Override
-    public boolean isOpen() {
+    protected boolean transportOpen() {
         Channel channel = this.channel;
-        return !ended && !inactive && !closedLocally.get() && timeoutFailure.get() == null
-                && writeFailure.get() == null && channel != null && channel.isActive();
-    }
-
-    @Override
-    public CompletionStage<CloseReason> closeFuture() {
-        return closeFuture.minimalCompletionStage();
-    }
-
-    @Override
-    public Endpoint endpoint() {
-        return endpoint;
-    }
-
-    @Override
-    public String tlsProtocol() {
-        return protocol;
-    }
-
-    @Override
-    public Optional<String> applicationProtocol() {
-        return Optional.ofNullable(applicationProtocol);
+        return !inactive && channel != null && channel.isActive();
     }
 
     /**
@@ -323,7 +270,7 @@ final class NettyConnection implements Connection {
      */
     @Override
     public void close() {
-        if (closedLocally.compareAndSet(false, true)) {
+        if (markClosedLocally()) {
             signalWriters();
             channel.close();
         }
@@ -331,7 +278,7 @@ final class NettyConnection implements Connection {
 
     @Override
     public String toString() {
-        return "NettyConnection[" + endpoint + ", " + protocol + (isOpen() ? ", open" : ", closed") + "]";
+        return "NettyConnection[" + endpoint + ", " + tlsProtocol() + (isOpen() ? ", open" : ", closed") + "]";
     }
 
     /** True while a writer is inside {@link #write}; for tests. */
@@ -400,9 +347,8 @@ final class NettyConnection implements Connection {
         void abandon() {
             abandoned = true;
             releaseHeldBack();
-            if (!ended) {
-                ended = true;
-                closeFuture.complete(CloseReason.local());
+            if (markEnded()) {
+                endSilently(CloseReason.local());
             }
         }
 
@@ -413,7 +359,7 @@ final class NettyConnection implements Connection {
                 ReferenceCountUtil.release(message);
                 return;
             }
-            if (abandoned || ended) {
+            if (abandoned || hasEnded()) {
                 buf.release();
             } else if (!started) {
                 if (heldBack == null) {
@@ -431,9 +377,9 @@ final class NettyConnection implements Connection {
                     return;
                 }
                 // A view of Netty's memory when it is one region (the usual case); Netty copies otherwise.
-                listener.onData(buf.nioBuffer());
+                listener().onData(buf.nioBuffer());
             } catch (RuntimeException e) {
-                LOG.warn("The listener of the connection to {} threw; closing the connection.", endpoint, e);
+                listenerThrew(e);
                 listenerFailure = e;
                 channel.close();
             } finally {
@@ -494,29 +440,18 @@ final class NettyConnection implements Connection {
 
         /** Runs once, on the event loop: tells the listener, completes the future. */
         private void end() {
-            if (ended) {
+            if (!markEnded()) {
                 return;
             }
-            ended = true;
             CloseReason reason = decide();
             backend.forget(NettyConnection.this);
-            LOG.debug("Connection to {} ended: {}.", endpoint, reason);
-            try {
-                listener.onClosed(reason);
-            } catch (RuntimeException e) {
-                LOG.warn("The listener of the connection to {} threw from onClosed.", endpoint, e);
-            } finally {
-                closeFuture.complete(reason);
-            }
+            reportEnd(reason);
         }
 
         private CloseReason decide() {
-            IOException timeout = timeoutFailure.get();
-            if (timeout != null) {
-                return CloseReason.error(timeout);
-            }
-            if (closedLocally.get()) {
-                return CloseReason.local();
+            CloseReason first = timeoutOrLocalClose();
+            if (first != null) {
+                return first;
             }
             if (listenerFailure != null) {
                 return CloseReason.error(listenerFailure);
@@ -527,7 +462,7 @@ final class NettyConnection implements Connection {
             if (failure != null) {
                 return CloseReason.error(failure);
             }
-            IOException failedWrite = writeFailure.get();
+            IOException failedWrite = writeFailure();
             if (closedForWriteFailure && failedWrite != null) {
                 return CloseReason.error(failedWrite);
             }

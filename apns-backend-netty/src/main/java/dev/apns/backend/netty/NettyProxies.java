@@ -3,6 +3,7 @@ package dev.apns.backend.netty;
 import dev.apns.Endpoint;
 import dev.apns.Proxy;
 import dev.apns.ProxyException;
+import dev.apns.spi.support.Timeouts;
 
 import io.netty.channel.Channel;
 import io.netty.handler.proxy.HttpProxyHandler;
@@ -63,7 +64,7 @@ final class NettyProxies {
                     ? new Socks5ProxyHandler(address, proxy.username().get(), proxy.password().orElse(""))
                     : new Socks5ProxyHandler(address);
         }
-        handler.setConnectTimeoutMillis(Durations.millis(timeout));
+        handler.setConnectTimeoutMillis(Timeouts.millis(timeout));
         return handler;
     }
 
@@ -84,7 +85,7 @@ final class NettyProxies {
     static ProxyException unreachable(Proxy proxy, Endpoint target, Duration timeout, Throwable cause) {
         if (cause instanceof io.netty.channel.ConnectTimeoutException) {
             return new ProxyException(proxy, target, null, "the TCP connect to the proxy did not finish within "
-                    + Durations.describe(timeout), cause);
+                    + Timeouts.describe(timeout), cause);
         }
         return new ProxyException(proxy, target, null, "could not connect to the proxy: "
                 + NettyRuntime.reason(cause), cause);
@@ -93,7 +94,7 @@ final class NettyProxies {
     /** The proxy did not open the tunnel within the timeout. */
     static ProxyException timedOut(Proxy proxy, Endpoint target, Duration timeout) {
         return new ProxyException(proxy, target, null, "the proxy did not open the tunnel within "
-                + Durations.describe(timeout), null);
+                + Timeouts.describe(timeout), null);
     }
 
     /** The tunnel failed: the proxy refused, closed, answered nonsense, or was too slow. */
@@ -103,7 +104,7 @@ final class NettyProxies {
             String message = String.valueOf(failure.getMessage());
             if (message.endsWith(", timeout")) {
                 return new ProxyException(proxy, target, null, "the proxy did not open the tunnel within "
-                        + Durations.describe(timeout), failure);
+                        + Timeouts.describe(timeout), failure);
             }
             if (message.endsWith(", disconnected")) {
                 return new ProxyException(proxy, target, null, "it closed the connection before the tunnel stood",

@@ -7,6 +7,9 @@ import dev.apns.spi.Certificate;
 import dev.apns.spi.ConnectFailure;
 import dev.apns.spi.ConnectRequest;
 import dev.apns.spi.Connection;
+import dev.apns.spi.support.Timeouts;
+import dev.apns.spi.support.TlsFailures;
+import dev.apns.spi.support.TlsSettings;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -35,32 +38,25 @@ import io.netty.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
-import java.net.SocketException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
-import java.security.cert.CertPathBuilderException;
-import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLParameters;
 
 /**
  * What a {@link NettyBackend} creates on its first connect: the event-loop group and its channel type (epoll
@@ -177,7 +173,7 @@ final class NettyRuntime {
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(channelType)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Durations.millis(timeout))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Timeouts.millis(timeout))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.AUTO_CLOSE, false) // after a failed write, go on reading the peer's last words
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
@@ -212,7 +208,7 @@ final class NettyRuntime {
                 throw NettyProxies.unreachable(proxy, endpoint, timeout, new SocketTimeoutException("TCP connect"));
             }
             throw new ConnectFailure(ConnectFailure.Kind.TIMED_OUT, "TCP connect to " + endpoint
-                    + " did not finish within " + Durations.describe(timeout) + ".", null);
+                    + " did not finish within " + Timeouts.describe(timeout) + ".", null);
         }
         if (!connected.isSuccess()) {
             channel.close();
@@ -243,15 +239,16 @@ final class NettyRuntime {
         Future<Channel> handshake = tls.handshakeFuture();
         if (!await(handshake, timeout, channel, endpoint)) {
             throw new ConnectFailure(ConnectFailure.Kind.TIMED_OUT, "TLS handshake with " + endpoint
-                    + " did not finish within " + Durations.describe(timeout) + ".", null);
+                    + " did not finish within " + Timeouts.describe(timeout) + ".", null);
         }
         if (!handshake.isSuccess()) {
             channel.close();
             throw handshakeFailure(endpoint, timeout, handshake.cause());
         }
         String protocol = tls.engine().getSession().getProtocol();
-        String selected = request.applicationProtocols().isEmpty() ? null : tls.applicationProtocol();
-        connection.established(channel, protocol, selected == null || selected.isEmpty() ? null : selected);
+        String selected = request.applicationProtocols().isEmpty() ? null
+                : TlsSettings.selectedProtocol(tls.applicationProtocol()).orElse(null);
+        connection.established(channel, protocol, selected);
         LOG.debug("Connected to {} with {} ({}, ALPN {}, {} transport, {} TLS{}).", endpoint, protocol,
                 tls.engine().getSession().getCipherSuite(), selected == null ? "none" : selected, transport, sslProvider,
                 proxy == null ? "" : ", through the " + proxy);
@@ -265,7 +262,7 @@ final class NettyRuntime {
     static boolean await(Future<?> future, Duration timeout, Channel channel, Endpoint endpoint)
             throws IOException {
         try {
-            if (future.await(Durations.nanos(timeout) + WAIT_GRACE_NANOS, TimeUnit.NANOSECONDS)) {
+            if (future.await(Timeouts.nanos(timeout) + WAIT_GRACE_NANOS, TimeUnit.NANOSECONDS)) {
                 return true;
             }
         } catch (InterruptedException e) {
@@ -282,11 +279,8 @@ final class NettyRuntime {
 
     private SslHandler tlsHandler(SslContext context, Channel channel, Endpoint endpoint, Duration timeout) {
         SslHandler handler = context.newHandler(channel.alloc(), endpoint.host(), endpoint.port());
-        SSLEngine engine = handler.engine();
-        SSLParameters parameters = engine.getSSLParameters();
-        parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        engine.setSSLParameters(parameters);
-        handler.setHandshakeTimeoutMillis(Durations.millis(timeout));
+        TlsSettings.verifyHostname(handler.engine());
+        handler.setHandshakeTimeoutMillis(Timeouts.millis(timeout));
         handler.setCloseNotifyFlushTimeoutMillis(CLOSE_NOTIFY_FLUSH_TIMEOUT.toMillis());
         handler.setCloseNotifyReadTimeoutMillis(0);
         return handler;
@@ -305,7 +299,7 @@ final class NettyRuntime {
     private static IOException tcpFailure(Endpoint endpoint, Duration timeout, Throwable cause) {
         if (cause instanceof io.netty.channel.ConnectTimeoutException) {
             return new ConnectFailure(ConnectFailure.Kind.TIMED_OUT, "TCP connect to " + endpoint
-                    + " did not finish within " + Durations.describe(timeout) + ".", cause);
+                    + " did not finish within " + Timeouts.describe(timeout) + ".", cause);
         }
         if (cause instanceof ConnectException) {
             return new ConnectFailure(ConnectFailure.Kind.REFUSED_CONNECTION, "Could not connect to " + endpoint + ": "
@@ -326,7 +320,7 @@ final class NettyRuntime {
         Throwable failure = NettyConnection.unwrap(cause);
         if (failure instanceof SslHandshakeTimeoutException) {
             return new ConnectFailure(ConnectFailure.Kind.TIMED_OUT, "TLS handshake with " + endpoint
-                    + " did not finish within " + Durations.describe(timeout) + ".", failure);
+                    + " did not finish within " + Timeouts.describe(timeout) + ".", failure);
         }
         if (failure instanceof ClosedChannelException) {
             return new ConnectFailure(ConnectFailure.Kind.BROKEN_OFF, "TLS handshake with " + endpoint
@@ -336,36 +330,16 @@ final class NettyRuntime {
                 + reason(failure), failure);
     }
 
-    /** How the JDK's TLS and BoringSSL say that the peer hung up during the handshake. */
-    private static final List<String> HUNG_UP = List.of("terminated the handshake", "connection reset",
-            "closed by peer", "connection closed", "broken pipe", "unexpected eof", "end of stream",
-            "closed already", "closed while");
+    /** What Netty's engines say, besides the common phrases, when the peer hung up during the handshake. */
+    private static final List<String> MORE_HANG_UP_PHRASES = List.of("closed already", "closed while");
 
     /**
      * The kind of a handshake failure that is not a timeout: our trust manager's refusal arrives as a
-     * {@link CertificateException} cause, the server's as a received alert, a hang-up as a closed channel or
-     * an end of stream.
+     * {@link java.security.cert.CertificateException} cause, the server's as a received alert, a hang-up as a
+     * closed channel or an end of stream.
      */
     static ConnectFailure.Kind handshakeKind(Throwable failure) {
-        int depth = 0;
-        for (Throwable t = failure; t != null && depth < 16; t = t.getCause(), depth++) {
-            if (t instanceof CertificateException || t instanceof CertPathValidatorException
-                    || t instanceof CertPathBuilderException) {
-                return ConnectFailure.Kind.SERVER_NOT_TRUSTED;
-            }
-        }
-        boolean hungUp = !(failure instanceof SSLException);
-        depth = 0;
-        for (Throwable t = failure; t != null && depth < 16; t = t.getCause(), depth++) {
-            String text = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
-            if (text.contains("received fatal alert") || text.contains("alert_") || text.contains("tlsv1 alert")
-                    || text.contains("sslv3 alert")) {
-                return ConnectFailure.Kind.CERTIFICATE_REFUSED_BY_SERVER;
-            }
-            hungUp |= t instanceof EOFException || t instanceof SocketException || t instanceof ClosedChannelException
-                    || HUNG_UP.stream().anyMatch(text::contains);
-        }
-        return hungUp ? ConnectFailure.Kind.BROKEN_OFF : ConnectFailure.Kind.LOCAL_CONFIGURATION;
+        return TlsFailures.handshakeKind(failure, MORE_HANG_UP_PHRASES);
     }
 
     /**
@@ -402,7 +376,7 @@ final class NettyRuntime {
         try {
             if (!terminated.await(SHUTDOWN_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS)) {
                 LOG.warn("The Netty APNs backend's event-loop threads did not stop within {}.",
-                        Durations.describe(SHUTDOWN_TIMEOUT.plusSeconds(1)));
+                        Timeouts.describe(SHUTDOWN_TIMEOUT.plusSeconds(1)));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

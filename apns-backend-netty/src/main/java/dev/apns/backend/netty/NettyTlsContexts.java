@@ -2,6 +2,8 @@ package dev.apns.backend.netty;
 
 import dev.apns.Trust;
 import dev.apns.spi.Certificate;
+import dev.apns.spi.support.TlsContextCache;
+import dev.apns.spi.support.TlsSettings;
 
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.SslContext;
@@ -10,10 +12,8 @@ import io.netty.handler.ssl.SslProvider;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 import javax.net.ssl.SSLException;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The Netty backend's client {@link SslContext}s, built once per (client certificate or none, trust, offered
@@ -22,11 +22,8 @@ import javax.net.ssl.TrustManagerFactory;
  * HTTPS endpoint identification. Thread-safe.
  */
 final class NettyTlsContexts {
-    private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
-
     private final SslProvider provider;
-    private final ConcurrentHashMap<Key, SslContext> contexts = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Trust, TrustManagerFactory> trustManagers = new ConcurrentHashMap<>();
+    private final TlsContextCache<SslContext> contexts = new TlsContextCache<>();
 
     NettyTlsContexts(SslProvider provider) {
         this.provider = provider;
@@ -40,37 +37,32 @@ final class NettyTlsContexts {
      */
     SslContext context(Optional<Certificate> certificate, Trust trust, List<String> applicationProtocols)
             throws SSLException {
-        Key key = new Key(certificate, trust, applicationProtocols);
-        SslContext context = contexts.get(key);
-        if (context != null) {
-            return context;
-        }
-        SslContext built;
+        return contexts.get(new TlsContextCache.Key(certificate, trust, applicationProtocols), this::build);
+    }
+
+    private SslContext build(TlsContextCache.Key key) throws SSLException {
         try {
             SslContextBuilder builder = SslContextBuilder.forClient()
                     .sslProvider(provider)
-                    .trustManager(trustManagers.computeIfAbsent(trust, Trust::trustManagerFactory))
-                    .protocols(PROTOCOLS)
-                    .endpointIdentificationAlgorithm("HTTPS");
-            if (certificate.isPresent()) {
-                builder.keyManager(new SingleKeyManager(certificate.get().credentials()));
+                    .trustManager(contexts.trustManagerFactory(key.trust()))
+                    .protocols(TlsSettings.protocols())
+                    .endpointIdentificationAlgorithm(TlsSettings.ENDPOINT_IDENTIFICATION);
+            if (key.certificate().isPresent()) {
+                builder.keyManager(new SingleKeyManager(key.certificate().get().credentials()));
             }
-            if (!applicationProtocols.isEmpty()) {
+            if (!key.applicationProtocols().isEmpty()) {
                 // NO_ADVERTISE and ACCEPT: a server without ALPN, or without a common protocol, still connects
                 // (and the connection reports no protocol); the combination both providers support.
                 builder.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, applicationProtocols));
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, key.applicationProtocols()));
             }
-            built = builder.build();
+            return builder.build();
         } catch (SSLException | RuntimeException e) {
             // Netty's messages name files and algorithms, never key material.
-            throw new SSLException("Could not build a TLS context (" + provider + ") for "
-                    + certificate.map(String::valueOf).orElse("no client certificate") + " and " + trust + ": "
+            throw new SSLException("Could not build a TLS context (" + provider + ") for " + key.describe() + ": "
                     + e.getMessage(), e);
         }
-        SslContext raced = contexts.putIfAbsent(key, built);
-        return raced != null ? raced : built;
     }
 
     /** How many contexts are cached; for tests. */
@@ -81,10 +73,5 @@ final class NettyTlsContexts {
     /** Forgets every context and trust manager. */
     void clear() {
         contexts.clear();
-        trustManagers.clear();
-    }
-
-    /** Certificates compare by digest. */
-    private record Key(Optional<Certificate> certificate, Trust trust, List<String> applicationProtocols) {
     }
 }

@@ -19,7 +19,7 @@ import dev.apns.Message;
 import dev.apns.Result;
 import dev.apns.Status;
 import dev.apns.Trust;
-import dev.apns.protocol.NotificationEncoder;
+import dev.apns.protocol.binary.NotificationEncoder;
 import dev.apns.spi.Availability;
 import dev.apns.spi.Backend;
 import dev.apns.spi.Certificate;

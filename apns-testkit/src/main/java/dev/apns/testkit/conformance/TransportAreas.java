@@ -19,9 +19,10 @@ import dev.apns.Message;
 import dev.apns.Result;
 import dev.apns.Status;
 import dev.apns.Trust;
-import dev.apns.protocol.NotificationEncoder;
+import dev.apns.protocol.binary.NotificationEncoder;
 import dev.apns.spi.Availability;
 import dev.apns.spi.Backend;
+import dev.apns.spi.BackendDiscovery;
 import dev.apns.spi.Certificate;
 import dev.apns.spi.CloseReason;
 import dev.apns.spi.ConnectRequest;
@@ -62,13 +63,10 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -117,32 +115,18 @@ abstract class TransportAreas extends SuiteFixtures {
                 + "instantiate it")
         void required_serviceLoaderFindsTheBackend() {
             Class<? extends Backend> type = backend().getClass();
-            List<Class<? extends Backend>> found = new ArrayList<>();
-            List<String> broken = new ArrayList<>();
-            ServiceLoader.Provider<Backend> ours = null;
-            Iterator<ServiceLoader.Provider<Backend>> providers =
-                    ServiceLoader.load(Backend.class, type.getClassLoader()).stream().iterator();
-            for (int i = 0; i < 1_000; i++) {
-                try {
-                    if (!providers.hasNext()) {
-                        break;
-                    }
-                    ServiceLoader.Provider<Backend> provider = providers.next();
-                    found.add(provider.type());
-                    if (provider.type() == type) {
-                        ours = provider;
-                    }
-                } catch (ServiceConfigurationError e) {
-                    broken.add(e.getMessage()); // another jar's problem; reported if ours is missing too
-                }
-            }
+            BackendDiscovery discovery = BackendDiscovery.of(type.getClassLoader());
+            Backend loaded = discovery.found().stream().map(BackendDiscovery.Found::backend)
+                    .filter(backend -> backend.getClass() == type).findFirst().orElse(null);
+            discovery.closeAllExcept(loaded);
+            List<String> found = discovery.found().stream().map(BackendDiscovery.Found::className).toList();
+            List<String> broken = discovery.broken().stream().map(BackendDiscovery.Broken::describe).toList();
 
-            assertThat(found)
+            assertThat(loaded)
                     .as("[discovery-1] %s must be listed in META-INF/services/%s (and provided in module-info.java); "
-                            + "ServiceLoader found %s; broken entries: %s", type.getName(), Backend.class.getName(),
+                            + "the SDK's discovery found %s; broken entries: %s", type.getName(), Backend.class.getName(),
                             found, broken)
-                    .contains(type);
-            Backend loaded = ours.get();
+                    .isNotNull();
             opened.push(loaded);
             assertThat(loaded.name()).as("[discovery-1] the discovered instance has the same name").isEqualTo(
                     backend().name());

@@ -1,8 +1,0 @@
-package dev.apns.internal;
-
-import dev.apns.Endpoint;
-import dev.apns.spi.Certificate;
-
-/** What a pooled connection is for: an endpoint and the certificate it authenticates with. */
-record PoolKey(Endpoint endpoint, Certificate certificate) {
-}
