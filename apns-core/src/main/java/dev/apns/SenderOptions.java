@@ -50,12 +50,14 @@ import java.util.function.Consumer;
  * @param deadline how long after its submission a notification may still be written; one still queued, or
  *     waiting for a retry, when it passes ends unsent (never written: {@code possiblyDelivered() == false} unless
  *     an earlier attempt went unanswered). {@link Duration#ZERO}, the default: no deadline.
+ * @param connectionsEnded told of every connection the server ended or that broke, and why (see
+ *     {@link ConnectionEnded}), on a sender thread. Default: none.
  */
 public record SenderOptions(int connections, int maxPending, Duration submitTimeout, Confirmation confirmation,
                             int sentinelEvery, int maxBlindResends, Duration reconnectBackoff, Duration maxReconnectBackoff,
                             long maxPendingBytes, int maxServerRetries, Duration serverRetryBackoff, Duration requestTimeout,
                             int maxStreamsPerConnection, Http2Defaults http2, Consumer<Rejection> invalidTokens,
-                            Duration deadline) {
+                            Duration deadline, Consumer<ConnectionEnded> connectionsEnded) {
     public SenderOptions {
         if (connections < 1) {
             throw new IllegalArgumentException("connections must be at least 1, was " + connections + ".");
@@ -92,6 +94,7 @@ public record SenderOptions(int connections, int maxPending, Duration submitTime
         }
         Objects.requireNonNull(http2, "http2");
         Objects.requireNonNull(invalidTokens, "invalidTokens");
+        Objects.requireNonNull(connectionsEnded, "connectionsEnded");
         Objects.requireNonNull(deadline, "deadline");
         if (deadline.isNegative()) {
             throw new IllegalArgumentException("deadline must not be negative, was " + deadline + ".");
@@ -125,6 +128,7 @@ public record SenderOptions(int connections, int maxPending, Duration submitTime
         private int maxStreamsPerConnection = 1000;
         private Http2Defaults http2 = Http2Defaults.defaults();
         private Consumer<Rejection> invalidTokens = rejection -> { };
+        private Consumer<ConnectionEnded> connectionsEnded = ended -> { };
         private Duration deadline = Duration.ZERO;
 
         /** How long after submission a notification may still be written; see {@link SenderOptions}. */
@@ -136,7 +140,17 @@ public record SenderOptions(int connections, int maxPending, Duration submitTime
         private Builder() {
         }
 
-        /** Tells {@code listener} of every rejection saying a token is no longer valid; see {@link SenderOptions}. */
+            /**
+         * Told, on a sender thread, of every connection the server ended or that broke (not those the sender closes
+         * itself), with why and, where a rejection ended it, the notification: for a disconnection log. A listener
+         * that throws is logged at WARN and changes nothing; do not block in it.
+         */
+        public Builder onConnectionEnded(Consumer<ConnectionEnded> listener) {
+            this.connectionsEnded = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+    /** Tells {@code listener} of every rejection saying a token is no longer valid; see {@link SenderOptions}. */
         public Builder onInvalidToken(Consumer<Rejection> listener) {
             this.invalidTokens = Objects.requireNonNull(listener, "listener");
             return this;
@@ -219,7 +233,7 @@ public record SenderOptions(int connections, int maxPending, Duration submitTime
         public SenderOptions build() {
             return new SenderOptions(connections, maxPending, submitTimeout, confirmation, sentinelEvery, maxBlindResends,
                     reconnectBackoff, maxReconnectBackoff, maxPendingBytes, maxServerRetries, serverRetryBackoff,
-                    requestTimeout, maxStreamsPerConnection, http2, invalidTokens, deadline);
+                    requestTimeout, maxStreamsPerConnection, http2, invalidTokens, deadline, connectionsEnded);
         }
     }
 }

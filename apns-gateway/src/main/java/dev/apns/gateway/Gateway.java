@@ -59,7 +59,8 @@ public final class Gateway implements AutoCloseable {
         this.store = new JdbcStore(database);
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.apps = new Apps(store, config.clock(), config.backend(),
-                Math.min(config.delivery().maxInFlight(), 50_000), config.shutdownDeadline(), registry);
+                Math.min(config.delivery().maxInFlight(), 50_000), config.shutdownDeadline(), registry,
+                this::connectionEnded);
         this.dispatcher = new Dispatcher(store, apps, config.instanceId(), config.clock(), config.delivery(), registry);
         this.api = new RestApi(store, apps, config.apiKeys(), config.maxQueued(), config.maxPerRequest(),
                 config.clock(), dispatcher::wake);
@@ -171,6 +172,10 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         apps.provision(key, spec);
+    }
+
+    private void connectionEnded(AppKey app, dev.apns.ConnectionEnded ended) {
+        dispatcher.connectionEnded(app, ended);
     }
 
     private void heartbeat() {

@@ -208,6 +208,32 @@ abstract class GatewayEndToEndTest {
     }
 
     @Test
+    void logsAGoAwayInTheDisconnectionLogAndDeliversEverything() {
+        start(GatewayConfig.builder());
+        provision(client);
+        apns.server.goAwayAfter(30, 0, "Shutdown");
+        ArrayNode batch = RestClient.JSON.createArrayNode();
+        for (int i = 0; i < 100; i++) {
+            batch.add(notification(token(i)));
+        }
+        client.post(APP + "/notifications", batch);
+        assertThat(apns.server.awaitAccepted(100, Duration.ofSeconds(20))).isTrue();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        JsonNode log = null;
+        while (System.nanoTime() < deadline) {
+            log = client.get(APP + "/disconnections").body().get("response");
+            if (log.size() > 0) {
+                break;
+            }
+            sleep(50);
+        }
+        assertThat(log).isNotEmpty();
+        assertThat(log.get(0).get("type").asText()).isEqualTo("disconnection");
+        assertThat(log.get(0).get("reason").asText()).isEqualTo("GoAway");
+        assertThat(log.get(0).get("detail").asText()).contains("Shutdown");
+    }
+
+    @Test
     void refusesABadNotificationNamingItAndStoresNoneOfTheRequest() {
         start(GatewayConfig.builder());
         provision(client);

@@ -247,7 +247,15 @@ final class Http2Link implements Connection.Listener, Http2Listener {
     public void onClosed(CloseReason reason) {
         closeReason = reason;
         List<StreamEntry> left = abandon();
+        boolean reported = goneAway || failure != null;
         closed = true;
+        if (!reported && reason.kind() != CloseReason.Kind.LOCAL) {
+            worker.connectionEnded(reason.kind() == CloseReason.Kind.PEER ? "ClosedByServer" : "ConnectionError",
+                    reason.kind() == CloseReason.Kind.PEER
+                            ? "The server at " + worker.endpoint() + " closed the connection without a GOAWAY."
+                            : "The connection to " + worker.endpoint() + " failed: "
+                                    + reason.cause().map(Throwable::toString).orElse("unknown cause"), left.size());
+        }
         worker.linkClosed(this, left);
     }
 
@@ -271,10 +279,12 @@ final class Http2Link implements Connection.Listener, Http2Listener {
     @Override
     public void onGoAway(int lastStreamId, long errorCode, String debugData) {
         goneAway = true;
-        LOG.info("The server at {} sent GOAWAY ({}{}); streams after {} go again on a new connection.",
-                worker.endpoint(), Http2ErrorCode.describe(errorCode),
-                debugData.isEmpty() ? "" : ", " + Http2Exchange.reason(400, debugData.getBytes(
-                        java.nio.charset.StandardCharsets.ISO_8859_1)).reason(), lastStreamId);
+        String why = Http2ErrorCode.describe(errorCode) + (debugData.isEmpty() ? "" : ", " + Http2Exchange.reason(400,
+                debugData.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)).reason());
+        LOG.info("The server at {} sent GOAWAY ({}); streams after {} go again on a new connection.",
+                worker.endpoint(), why, lastStreamId);
+        worker.connectionEnded("GoAway", "The server at " + worker.endpoint() + " sent GOAWAY (" + why
+                + "); streams after " + lastStreamId + " go again on a new connection.", inFlight);
     }
 
     @Override

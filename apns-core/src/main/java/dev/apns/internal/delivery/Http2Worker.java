@@ -61,6 +61,11 @@ public final class Http2Worker implements SenderWorker, Runnable {
         this.requestTimeoutNanos = sender.options.requestTimeout().toNanos();
     }
 
+    /** Reports a connection the server ended or that broke to the sender's listener. */
+    void connectionEnded(String reason, String detail, int unanswered) {
+        sender.connectionEnded(target.endpoint(), reason, detail, unanswered, null);
+    }
+
     Endpoint endpoint() {
         return target.endpoint();
     }
@@ -277,6 +282,8 @@ public final class Http2Worker implements SenderWorker, Runnable {
         current = null;
         if (link.failure() != null) {
             flush(link); // a GOAWAY the engine queued for a protocol error
+            connectionEnded("ProtocolError", "The server at " + target.endpoint() + " broke the HTTP/2 protocol ("
+                    + link.failure() + "); the connection was closed.", link.inFlight());
             link.fail(link.failure());
         } else if (!link.isClosed()) {
             draining.add(link);

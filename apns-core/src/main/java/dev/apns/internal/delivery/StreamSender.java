@@ -1,6 +1,7 @@
 package dev.apns.internal.delivery;
 
 import dev.apns.ApnsSender;
+import dev.apns.ConnectionEnded;
 import dev.apns.Endpoint;
 import dev.apns.Http2Reason;
 import dev.apns.NotDeliveredException;
@@ -18,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -583,6 +585,17 @@ public final class StreamSender implements ApnsSender {
         release(claimed.size(), bytes);
         for (StreamEntry entry : claimed) {
             entry.deliver(Outcome.accepted(entry.notification));
+        }
+    }
+
+    /** Tells the user's listener that a connection ended (see {@link SenderOptions#connectionsEnded()}). */
+    void connectionEnded(Endpoint endpoint, String reason, String detail, int unanswered, Notification cause) {
+        ConnectionEnded event = new ConnectionEnded(endpoint, Instant.now(), reason, detail, unanswered,
+                Optional.ofNullable(cause));
+        try {
+            options.connectionsEnded().accept(event);
+        } catch (RuntimeException e) {
+            LOG.warn("The connection-ended listener threw when told of {}; nothing else changes.", event, e);
         }
     }
 

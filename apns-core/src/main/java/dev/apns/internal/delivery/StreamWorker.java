@@ -438,6 +438,7 @@ public final class StreamWorker implements SenderWorker, Runnable {
         List<StreamEntry> resend = new ArrayList<>();
         boolean healthy = response != null;
         boolean blind = response == null;
+        Notification rejectedNotification = null;
         if (response != null && sentinelIdentifier >= 0 && response.identifier() == sentinelIdentifier) {
             sender.finishAccepted(entries);
         } else if (entries.isEmpty()) {
@@ -457,6 +458,7 @@ public final class StreamWorker implements SenderWorker, Runnable {
                 sender.finishAccepted(entries.get(i));
             }
             if (outcome.rejected() >= 0) {
+                rejectedNotification = entries.get(outcome.rejected()).notification;
                 sender.finishRejected(entries.get(outcome.rejected()), outcome.rejectedStatus(), null);
             }
             DeliveryError error = outcome.error();
@@ -478,9 +480,11 @@ public final class StreamWorker implements SenderWorker, Runnable {
                 progressOnConnection = true;
             }
         }
+        boolean sentinel = response != null && sentinelIdentifier >= 0 && response.identifier() == sentinelIdentifier;
         sentinelIdentifier = -1;
         sender.requeueFront(resend, blind);
         Throwable cause = failure != null ? failure : causeOf(c.closeReason());
+        reportEnd(c, response, sentinel, cause, entries.size(), rejectedNotification);
         if (response == null && cause != null && SessionEngine.isPermanent(cause)) {
             sender.failPermanently(cause);
         }
@@ -492,6 +496,28 @@ public final class StreamWorker implements SenderWorker, Runnable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * Tells the sender's listener how the connection ended, unless the sender ended it (its sentinel's answer, an
+     * idle close).
+     */
+    private void reportEnd(GatewayConnection c, ErrorResponse response, boolean sentinel, Throwable cause,
+                           int unanswered, Notification rejected) {
+        CloseReason reason = c.closeReason();
+        if (sentinel) {
+            return;
+        }
+        if (response != null) {
+            sender.connectionEnded(key.endpoint(), "ErrorResponse", "The gateway at " + key.endpoint() + " answered "
+                    + response + " and closed the connection.", unanswered, rejected);
+        } else if (cause != null) {
+            sender.connectionEnded(key.endpoint(), "ConnectionError", "The connection to " + key.endpoint()
+                    + " failed: " + cause, unanswered, null);
+        } else if (reason != null && reason.kind() == CloseReason.Kind.PEER) {
+            sender.connectionEnded(key.endpoint(), "ClosedByServer", "The gateway at " + key.endpoint()
+                    + " closed the connection without an error response.", unanswered, null);
         }
     }
 

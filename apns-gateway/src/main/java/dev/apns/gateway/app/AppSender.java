@@ -2,11 +2,13 @@ package dev.apns.gateway.app;
 
 import dev.apns.ApnsSender;
 import dev.apns.ApnsSession;
+import dev.apns.ConnectionEnded;
 import dev.apns.Notification;
 import dev.apns.SenderOptions;
 import dev.apns.gateway.AppKey;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One provisioned app, live: its spec at one version, and the SDK session and streaming sender made from it.
@@ -32,8 +34,10 @@ public final class AppSender implements AutoCloseable {
      *
      * @param backend    the SDK backend's name, or null for the best available
      * @param maxPending how many notifications the sender may hold queued and in flight
+     * @param ended      told of every connection the server ended or that broke
      */
-    public static AppSender open(AppKey key, AppSpec spec, long version, String backend, int maxPending) {
+    public static AppSender open(AppKey key, AppSpec spec, long version, String backend, int maxPending,
+                                 Consumer<ConnectionEnded> ended) {
         ApnsSession.Builder builder = ApnsSession.builder()
                 .protocol(spec.protocol())
                 .environment(key.sdkEnvironment())
@@ -54,7 +58,8 @@ public final class AppSender implements AutoCloseable {
             SenderOptions.Builder options = SenderOptions.builder()
                     .connections(spec.connections())
                     .maxPending(maxPending)
-                    .submitTimeout(Duration.ofSeconds(5));
+                    .submitTimeout(Duration.ofSeconds(5))
+                    .onConnectionEnded(ended);
             spec.topic().ifPresent(options::topic);
             return new AppSender(key, spec, version, session, session.sender(options.build()));
         } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.apns.gateway.app;
 
+import dev.apns.ConnectionEnded;
 import dev.apns.gateway.AppKey;
 import dev.apns.gateway.store.AppRecord;
 import dev.apns.gateway.store.JdbcStore;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +36,7 @@ public final class Apps implements AutoCloseable {
     private final Map<AppKey, AppSender> live = new ConcurrentHashMap<>();
     private final Map<AppKey, String> problems = new ConcurrentHashMap<>();
     private final MeterRegistry registry;
+    private final BiConsumer<AppKey, ConnectionEnded> connectionsEnded;
 
     /**
      * @param backend          the SDK backend's name, or null for the best available
@@ -41,10 +44,12 @@ public final class Apps implements AutoCloseable {
      * @param shutdownDeadline how long a replaced or closed sender may take to finish what is in flight
      * @param registry         where each app's sender publishes its meters (tagged {@code app} and
      *                         {@code environment})
+     * @param connectionsEnded told of every connection of an app's sender that the server ended or that broke
      */
     public Apps(JdbcStore store, Clock clock, String backend, int maxPendingPerApp, Duration shutdownDeadline,
-                MeterRegistry registry) {
+                MeterRegistry registry, BiConsumer<AppKey, ConnectionEnded> connectionsEnded) {
         this.registry = registry;
+        this.connectionsEnded = connectionsEnded;
         this.store = store;
         this.clock = clock;
         this.backend = backend;
@@ -73,7 +78,8 @@ public final class Apps implements AutoCloseable {
     private void open(AppRecord record, AppSpec spec) {
         AppSender opened;
         try {
-            opened = AppSender.open(record.key(), spec, record.version(), backend, maxPendingPerApp);
+            opened = AppSender.open(record.key(), spec, record.version(), backend, maxPendingPerApp,
+                    ended -> connectionsEnded.accept(record.key(), ended));
         } catch (RuntimeException e) {
             problems.put(record.key(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
             LOG.error("App {} (version {}) cannot send: {}", record.key(), record.version(), e.getMessage());

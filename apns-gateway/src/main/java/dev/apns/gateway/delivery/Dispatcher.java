@@ -1,5 +1,6 @@
 package dev.apns.gateway.delivery;
 
+import dev.apns.ConnectionEnded;
 import dev.apns.Http2Reason;
 import dev.apns.Notification;
 import dev.apns.Outcome;
@@ -273,6 +274,19 @@ public final class Dispatcher implements AutoCloseable {
         }
         recorder.add(new Recorder.Entry(claimed.notification().app(), new NotificationUpdate(claimed.id(), state,
                 result, 0, possiblySent), dead, disconnection));
+    }
+
+    /**
+     * Logs a connection of an app's sender that ended, in the app's disconnection log. A binary rejection that
+     * ended a connection is logged from the notification's outcome instead, with its identifier.
+     */
+    public void connectionEnded(AppKey app, ConnectionEnded ended) {
+        if (ended.notification().isPresent()) {
+            return;
+        }
+        recorder.add(new Recorder.Entry(app, null, null, new Disconnection(ended.at().toEpochMilli(), null, null, null,
+                ended.reason(), ended.detail() + (ended.unanswered() > 0 ? " " + ended.unanswered()
+                        + " notifications were unanswered and go again." : ""))));
     }
 
     private void logUnsent(AppKey app, NewNotification stored, String cause) {

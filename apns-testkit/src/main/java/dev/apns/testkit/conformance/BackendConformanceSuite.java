@@ -566,6 +566,32 @@ public abstract class BackendConformanceSuite extends TransportAreas {
 
         @Test
         @Timeout(20)
+        @DisplayName("[sender-18] the connection-ended listener is told of the error response that closed a connection, "
+                + "with the rejected notification, and of a silent close")
+        void connectionEndedListenerIsToldOfErrorResponsesAndSilentCloses() throws Exception {
+            List<Notification> notifications = notifications(300);
+            Notification bad = notifications.get(99);
+            server.rejectToken(bad.token(), Status.of(8));
+            List<dev.apns.ConnectionEnded> ended = new java.util.concurrent.CopyOnWriteArrayList<>();
+            submitAll(sender(options().onConnectionEnded(ended::add)), notifications);
+            assertThat(ended).anySatisfy(e -> {
+                assertThat(e.reason()).isEqualTo("ErrorResponse");
+                assertThat(e.notification()).contains(bad);
+                assertThat(e.endpoint()).isEqualTo(server.gateway());
+            });
+
+            server.reset();
+            server.closeSilentlyAfter(50);
+            List<dev.apns.ConnectionEnded> silent = new java.util.concurrent.CopyOnWriteArrayList<>();
+            submitAll(sender(options().onConnectionEnded(silent::add)), notifications(200));
+            assertThat(silent).anySatisfy(e -> {
+                assertThat(e.reason()).isIn("ClosedByServer", "ConnectionError");
+                assertThat(e.notification()).isEmpty();
+            });
+        }
+
+        @Test
+        @Timeout(20)
         @DisplayName("[sender-3] five good, one bad, seven good: the seven are resent in order")
         void fiveGoodOneBadSevenGood() throws Exception {
             rejectionAt(6, 13);

@@ -2,6 +2,7 @@ package dev.apns.testkit.conformance;
 
 import dev.apns.ApnsSender;
 import dev.apns.ApnsSession;
+import dev.apns.ConnectionEnded;
 import dev.apns.DeviceToken;
 import dev.apns.Http2Defaults;
 import dev.apns.Http2Reason;
@@ -248,6 +249,35 @@ public abstract class Http2ProtocolKit {
         assertThat(outcomes).allMatch(Outcome::isAccepted);
         assertThat(server.accepted()).extracting(AcceptedNotification::token).doesNotHaveDuplicates().hasSize(1_000);
         assertThat(server.connectionsAccepted()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("[h2-18] the connection-ended listener is told of a GOAWAY with its reason and of a dropped connection, and of nothing when the sender closes its own connections")
+    void connectionEndedListenerIsToldWhyConnectionsEnded() throws Exception {
+        List<ConnectionEnded> ended = new java.util.concurrent.CopyOnWriteArrayList<>();
+        server.goAwayAfter(50, 0, "Shutdown");
+        ApnsSender sender = sender(options().onConnectionEnded(ended::add));
+        assertThat(submitAll(sender, notifications(200))).allMatch(Outcome::isAccepted);
+        assertThat(ended).anySatisfy(e -> {
+            assertThat(e.reason()).isEqualTo("GoAway");
+            assertThat(e.detail()).contains("Shutdown");
+            assertThat(e.endpoint()).isEqualTo(server.address());
+            assertThat(e.notification()).isEmpty();
+        });
+
+        List<ConnectionEnded> dropped = new java.util.concurrent.CopyOnWriteArrayList<>();
+        server.reset();
+        server.dropConnectionAfter(50);
+        ApnsSender second = sender(options().onConnectionEnded(dropped::add));
+        assertThat(submitAll(second, notifications(200))).allMatch(Outcome::isAccepted);
+        assertThat(dropped).anySatisfy(e -> assertThat(e.reason()).isIn("ClosedByServer", "ConnectionError"));
+
+        List<ConnectionEnded> quiet = new java.util.concurrent.CopyOnWriteArrayList<>();
+        server.reset();
+        ApnsSender third = sender(options().onConnectionEnded(quiet::add));
+        assertThat(submitAll(third, notifications(20))).allMatch(Outcome::isAccepted);
+        third.shutdown(WAIT);
+        assertThat(quiet).isEmpty();
     }
 
     @Test
