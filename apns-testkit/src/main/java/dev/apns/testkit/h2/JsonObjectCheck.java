@@ -25,6 +25,14 @@ final class JsonObjectCheck {
     static final int MAX_FAST_NUMBER = 100;
 
     private static final JsonFactory JSON = new JsonFactory();
+    /** For each byte value, whether it may stand for itself inside a string: printable ASCII but quote and backslash. */
+    private static final boolean[] PLAIN_IN_STRING = new boolean[256];
+
+    static {
+        for (int c = 0x20; c < 0x80; c++) {
+            PLAIN_IN_STRING[c] = c != '"' && c != '\\';
+        }
+    }
 
     private JsonObjectCheck() {
     }
@@ -185,6 +193,10 @@ final class JsonObjectCheck {
         i++;
         while (i < n) {
             byte c = b[i];
+            if (PLAIN_IN_STRING[c & 0xFF]) {
+                i++;
+                continue;
+            }
             if (c == '"') {
                 return i + 1;
             }

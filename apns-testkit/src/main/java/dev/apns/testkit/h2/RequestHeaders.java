@@ -22,18 +22,31 @@ final class RequestHeaders {
             AsciiString.cached("apns-priority"), AsciiString.cached("apns-expiration"), AsciiString.cached("apns-id"),
             AsciiString.cached("apns-collapse-id")};
 
+    private static final AsciiString METHOD = AsciiString.cached(":method");
+    private static final AsciiString PATH = AsciiString.cached(":path");
+
     final CharSequence method;
     final CharSequence path;
     private final CharSequence[] values = new CharSequence[7];
     final boolean duplicates;
 
     RequestHeaders(Http2Headers headers) {
-        this.method = headers.method();
-        this.path = headers.path();
+        // :method and :path as Http2Headers.method() and path() give them, the first of each (the iteration has
+        // the pseudo-headers first, in the order they came), without a lookup each.
+        CharSequence methodValue = null;
+        CharSequence pathValue = null;
         boolean duplicate = false;
         for (Map.Entry<CharSequence, CharSequence> header : headers) {
             CharSequence name = header.getKey();
-            if (name.length() == 0 || name.charAt(0) == ':') {
+            if (name.length() == 0) {
+                continue;
+            }
+            if (name.charAt(0) == ':') {
+                if (methodValue == null && METHOD.contentEquals(name)) {
+                    methodValue = header.getValue();
+                } else if (pathValue == null && PATH.contentEquals(name)) {
+                    pathValue = header.getValue();
+                }
                 continue;
             }
             int index = indexOf(name);
@@ -44,6 +57,8 @@ final class RequestHeaders {
                 values[index] = header.getValue();
             }
         }
+        this.method = methodValue;
+        this.path = pathValue;
         this.duplicates = duplicate;
     }
 
