@@ -87,7 +87,8 @@ public final class Http2Request {
     private static void requireFieldValue(String value, String what) {
         for (int i = 0, n = value.length(); i < n; i++) {
             char c = value.charAt(i);
-            if (c > 0xFF || c == 0 || c == '\r' || c == '\n') {
+            // Most characters are above CR and at most 0xFF: two comparisons, then the exact test for the rest.
+            if ((c <= '\r' || c > 0xFF) && (c > 0xFF || c == 0 || c == '\r' || c == '\n')) {
                 throw new IllegalArgumentException("the " + what + " has character " + (int) c + " at index " + i
                         + "; field values are octets without NUL, CR or LF");
             }
