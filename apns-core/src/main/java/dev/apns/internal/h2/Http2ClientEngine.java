@@ -27,8 +27,6 @@ public final class Http2ClientEngine {
     /** The most CONTINUATION frames one response header block may have. */
     static final int MAX_CONTINUATIONS = 64;
 
-    private static final Header POST = new Header(":method", "POST");
-    private static final Header HTTPS = new Header(":scheme", "https");
     private static final byte[] NO_DEBUG = new byte[0];
 
     final Http2Options options;
@@ -44,8 +42,6 @@ public final class Http2ClientEngine {
     final ArrayDeque<Http2Stream> dataWaiting = new ArrayDeque<>();
     private final InboundFrames inbound;
     private final ByteSink headerBlock = new ByteSink(512);
-    private final List<Header> requestFields = new ArrayList<>(16);
-    private Header lastAuthority;
 
     Http2Settings peer = Http2Settings.DEFAULTS;
     private int nextStreamId;
@@ -82,7 +78,7 @@ public final class Http2ClientEngine {
         this.nextStreamId = firstStreamId;
         this.lastInputNanos = nowNanos;
         this.startNanos = nowNanos;
-        this.encoder = new HpackEncoder(options.indexingPolicy());
+        this.encoder = new HpackEncoder(options.indexingPolicy(), false);
         if (options.headerTableSize() < 4096) {
             encoder.setMaxTableSize(options.headerTableSize());
         }
@@ -159,22 +155,14 @@ public final class Http2ClientEngine {
         if (!canStartStream()) {
             throw new IllegalStateException("no stream may start now: " + whyNoStream() + " (see canStartStream())");
         }
-        List<Header> fields = requestFields;
-        fields.clear();
-        fields.add(request.method.equals("POST") ? POST : new Header(":method", request.method));
-        fields.add(request.scheme.equals("https") ? HTTPS : new Header(":scheme", request.scheme));
-        if (lastAuthority == null || !lastAuthority.value().equals(request.authority)) {
-            lastAuthority = new Header(":authority", request.authority);
-        }
-        fields.add(lastAuthority);
-        fields.add(new Header(":path", request.path));
-        fields.addAll(request.headers);
-        long listSize = 0;
-        for (int i = 0, n = fields.size(); i < n; i++) {
-            listSize += fields.get(i).size();
+        List<Header> headers = request.headers;
+        // RFC 9113 §6.5.2: name and value octets plus 32 for each field; the pseudo-headers' names are 7, 7, 10, 5.
+        long listSize = 7 + request.method.length() + 7 + request.scheme.length() + 10 + request.authority.length()
+                + 5 + request.path.length() + 4 * 32L;
+        for (int i = 0, n = headers.size(); i < n; i++) {
+            listSize += headers.get(i).size();
         }
         if (listSize > peer.maxHeaderListSize()) {
-            fields.clear();
             throw new IllegalArgumentException("the request's header list is " + listSize
                     + " bytes, above the server's SETTINGS_MAX_HEADER_LIST_SIZE of " + peer.maxHeaderListSize());
         }
@@ -185,8 +173,16 @@ public final class Http2ClientEngine {
                 options.initialWindowSize());
         streams.put(stream);
         headerBlock.clear();
-        encoder.encode(fields, headerBlock);
-        fields.clear();
+        // The pseudo-headers first, then the request's fields, written straight into the block (no list per request).
+        encoder.startBlock(headerBlock);
+        encoder.encodeField(":method", request.method, headerBlock);
+        encoder.encodeField(":scheme", request.scheme, headerBlock);
+        encoder.encodeField(":authority", request.authority, headerBlock);
+        encoder.encodeField(":path", request.path, headerBlock);
+        for (int i = 0, n = headers.size(); i < n; i++) {
+            Header header = headers.get(i);
+            encoder.encodeField(header.name(), header.value(), headerBlock);
+        }
         writer.headers(id, headerBlock.flip(), stream.unsent() == 0, peer.maxFrameSize());
         sendData(stream);
         return id;

@@ -14,6 +14,15 @@ import java.util.Objects;
 public final class Http2Request {
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
+    /** Header values longer than this are remembered once checked. */
+    private static final int LONG_VALUE = 64;
+    /**
+     * The last long header value found valid. A provider token ({@code authorization}) is the same string in every
+     * request for up to an hour, and checking its 200 characters was the most expensive part of making a request;
+     * strings are immutable, so an identical reference needs no second look. Written and read without
+     * synchronization: a thread that sees an older string (strings are safely published) only checks again.
+     */
+    private static String lastLongValueChecked;
 
     final String method;
     final String scheme;
@@ -45,7 +54,13 @@ public final class Http2Request {
                 throw new IllegalArgumentException("request header " + i + " '" + header.name()
                         + "' is a pseudo-header; give method, scheme, authority and path as arguments");
             }
-            requireFieldValue(header.value(), "value of request header '" + header.name() + "'");
+            String value = header.value();
+            if (value != lastLongValueChecked) {
+                requireFieldValue(value, "value of request header '" + header.name() + "'");
+                if (value.length() > LONG_VALUE) {
+                    lastLongValueChecked = value;
+                }
+            }
         }
         this.body = body == null ? EMPTY : body.slice();
     }
@@ -72,7 +87,8 @@ public final class Http2Request {
     private static void requireFieldValue(String value, String what) {
         for (int i = 0, n = value.length(); i < n; i++) {
             char c = value.charAt(i);
-            if (c > 0xFF || c == 0 || c == '\r' || c == '\n') {
+            // Most characters are above CR and at most 0xFF: two comparisons, then the exact test for the rest.
+            if ((c <= '\r' || c > 0xFF) && (c > 0xFF || c == 0 || c == '\r' || c == '\n')) {
                 throw new IllegalArgumentException("the " + what + " has character " + (int) c + " at index " + i
                         + "; field values are octets without NUL, CR or LF");
             }

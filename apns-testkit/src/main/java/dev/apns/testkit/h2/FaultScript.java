@@ -32,6 +32,11 @@ final class FaultScript {
         anyTokenFault = true;
     }
 
+    /** Whether any token has a scripted answer (one volatile read). */
+    boolean anyTokenFault() {
+        return anyTokenFault;
+    }
+
     /** The scripted answer for a request to {@code token} (lower case), or null. */
     Outcome tokenOutcome(String token, String apnsId) {
         if (!anyTokenFault) {

@@ -7,7 +7,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
+import io.netty.handler.codec.http2.DefaultHttp2Connection;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
@@ -15,6 +17,7 @@ import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 import io.netty.util.AsciiString;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
@@ -90,7 +93,17 @@ final class MockHttp2Connection extends Http2ConnectionHandler {
             this.server = server;
             this.number = number;
             this.authenticator = authenticator;
-            server(true);
+            // A server connection whose DATA (error bodies only) is shared among streams evenly: the default
+            // weighted fair queue keeps a priority tree up to date for every stream, which costs more here than the
+            // answers it schedules.
+            DefaultHttp2Connection connection = new DefaultHttp2Connection(true);
+            connection.remote().flowController(new DefaultHttp2RemoteFlowController(connection,
+                    new UniformStreamByteDistributor(connection)));
+            connection(connection);
+            // apns-id and apns-unique-id differ in every response: sent as never-indexed literals, they do not churn
+            // the HPACK tables of both sides (adding each, evicting the oldest) for entries that are never used.
+            headerSensitivityDetector((name, value) -> APNS_ID.contentEqualsIgnoreCase(name)
+                    || APNS_UNIQUE_ID.contentEqualsIgnoreCase(name));
             int streams = limited(server, authenticator) ? 1 : server.maxConcurrentStreams();
             initialSettings(new Http2Settings().maxConcurrentStreams(streams).maxHeaderListSize(MAX_HEADER_LIST_SIZE));
             gracefulShutdownTimeoutMillis(1000);

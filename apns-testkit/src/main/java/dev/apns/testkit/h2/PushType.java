@@ -19,6 +19,12 @@ enum PushType {
     private static final Map<String, PushType> BY_NAME = java.util.Arrays.stream(values())
             .collect(java.util.stream.Collectors.toUnmodifiableMap(type -> type.wireName, type -> type));
 
+    /** Those with a topic suffix, longest suffix first, so that the first that ends a topic is the longest. */
+    private static final PushType[] BY_SUFFIX_LENGTH = java.util.Arrays.stream(values())
+            .filter(type -> !type.topicSuffix.isEmpty())
+            .sorted(java.util.Comparator.comparingInt((PushType type) -> type.topicSuffix.length()).reversed())
+            .toArray(PushType[]::new);
+
     final String wireName;
     final String topicSuffix;
 
@@ -34,14 +40,12 @@ enum PushType {
 
     /** The push type whose (non-empty) topic suffix ends {@code topic}, the longest such; null when none does. */
     static PushType bySuffix(String topic) {
-        PushType found = null;
-        for (PushType type : values()) {
-            if (!type.topicSuffix.isEmpty() && topic.endsWith(type.topicSuffix)
-                    && (found == null || type.topicSuffix.length() > found.topicSuffix.length())) {
-                found = type;
+        for (PushType type : BY_SUFFIX_LENGTH) {
+            if (topic.endsWith(type.topicSuffix)) {
+                return type;
             }
         }
-        return found;
+        return null;
     }
 
     /** The largest payload Apple accepts for this type. */

@@ -1,10 +1,5 @@
 package dev.apns.testkit.h2;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
@@ -21,7 +16,6 @@ import java.util.Set;
 final class RequestEvaluator {
     private static final String PATH_PREFIX = "/3/device/";
     private static final int MAX_COLLAPSE_ID_BYTES = 64;
-    private static final JsonFactory JSON = new JsonFactory();
 
     private final MockApnsHttp2Server server;
     private final Authenticator authenticator;
@@ -42,25 +36,30 @@ final class RequestEvaluator {
         CharSequence requestId = headers.apnsId();
         boolean idValid = requestId != null && isUuid(requestId);
         String apnsId = idValid ? requestId.toString() : Uuids.random();
-        String path = headers.path == null ? "" : headers.path.toString();
+        CharSequence path = headers.path == null ? "" : headers.path;
         Outcome outcome = check(headers, path, body, bodyLength, apnsId, idValid, requestNumber);
         if (!outcome.isAccepted()) {
-            server.observations().countRejected(new RejectedRequest(connection, requestNumber, outcome.status(), outcome.reason(), path));
+            server.observations().countRejected(new RejectedRequest(connection, requestNumber, outcome.status(),
+                    outcome.reason(), path.toString()));
         }
         return outcome;
     }
 
-    private Outcome check(RequestHeaders headers, String path, byte[] body, int bodyLength, String apnsId,
+    /** The checks, on the path as it came (the device token is made a string only where it is kept or looked up). */
+    private Outcome check(RequestHeaders headers, CharSequence path, byte[] body, int bodyLength, String apnsId,
                           boolean idValid, long requestNumber) {
         if (headers.method == null || !"POST".contentEquals(headers.method)) {
             return Outcome.rejected("MethodNotAllowed", apnsId, false);
         }
-        if (!path.startsWith(PATH_PREFIX)) {
+        if (!startsWith(path, PATH_PREFIX)) {
             return Outcome.rejected("BadPath", apnsId, false);
         }
-        String token = path.substring(PATH_PREFIX.length());
-        if (token.indexOf('/') >= 0 || token.indexOf('?') >= 0) {
-            return Outcome.rejected("BadPath", apnsId, false);
+        int tokenStart = PATH_PREFIX.length();
+        for (int i = tokenStart, n = path.length(); i < n; i++) {
+            char c = path.charAt(i);
+            if (c == '/' || c == '?') {
+                return Outcome.rejected("BadPath", apnsId, false);
+            }
         }
         if (headers.duplicates) {
             return Outcome.rejected("DuplicateHeaders", apnsId, false);
@@ -76,10 +75,10 @@ final class RequestEvaluator {
         if (!auth.ok()) {
             return Outcome.rejected(auth.failure(), apnsId, false);
         }
-        if (token.isEmpty()) {
+        if (path.length() == tokenStart) {
             return Outcome.rejected("MissingDeviceToken", apnsId, true);
         }
-        if (!isDeviceToken(token)) {
+        if (!isDeviceToken(path, tokenStart)) {
             return Outcome.rejected("BadDeviceToken", apnsId, true);
         }
         PushType pushType = headers.pushType() == null ? PushType.ALERT : PushType.byName(headers.pushType());
@@ -120,16 +119,22 @@ final class RequestEvaluator {
         if (bodyLength > pushType.maxPayloadBytes()) {
             return Outcome.rejected("PayloadTooLarge", apnsId, true);
         }
-        if (!isJsonObject(body, bodyLength)) {
+        if (!JsonObjectCheck.isJsonObject(body, bodyLength)) {
             return Outcome.rejected("BadPayload", apnsId, true);
         }
-        String lowerToken = token.toLowerCase(Locale.ROOT);
-        Outcome scripted = script.tokenOutcome(lowerToken, apnsId);
-        if (scripted != null) {
-            return scripted;
+        String lowerToken = null;
+        if (script.anyTokenFault()) {
+            lowerToken = lowerToken(path, tokenStart);
+            Outcome scripted = script.tokenOutcome(lowerToken, apnsId);
+            if (scripted != null) {
+                return scripted;
+            }
         }
         Observations observations = server.observations();
         if (observations.recording()) {
+            if (lowerToken == null) {
+                lowerToken = lowerToken(path, tokenStart);
+            }
             observations.accepted(new AcceptedNotification(connection, requestNumber, lowerToken, topic,
                     pushType.wireName, priority, expiration, Optional.ofNullable(collapseId), apnsId,
                     Arrays.copyOf(body, bodyLength), Optional.ofNullable(auth.teamId()),
@@ -181,13 +186,30 @@ final class RequestEvaluator {
         return true;
     }
 
-    /** 64 or more hexadecimal digits, an even number of them (whole bytes). */
-    private static boolean isDeviceToken(String token) {
-        if (token.length() < 64 || token.length() % 2 != 0 || token.length() > 200) {
+    private static boolean startsWith(CharSequence text, String prefix) {
+        if (text.length() < prefix.length()) {
             return false;
         }
-        for (int i = 0; i < token.length(); i++) {
-            if (Character.digit(token.charAt(i), 16) < 0) {
+        for (int i = 0; i < prefix.length(); i++) {
+            if (text.charAt(i) != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String lowerToken(CharSequence path, int tokenStart) {
+        return path.subSequence(tokenStart, path.length()).toString().toLowerCase(Locale.ROOT);
+    }
+
+    /** From {@code start} to the end of {@code path}: 64 or more hexadecimal digits, an even number (whole bytes). */
+    private static boolean isDeviceToken(CharSequence path, int start) {
+        int length = path.length() - start;
+        if (length < 64 || length % 2 != 0 || length > 200) {
+            return false;
+        }
+        for (int i = start, n = path.length(); i < n; i++) {
+            if (Character.digit(path.charAt(i), 16) < 0) {
                 return false;
             }
         }
@@ -240,18 +262,5 @@ final class RequestEvaluator {
             }
         }
         return true;
-    }
-
-    private static boolean isJsonObject(byte[] body, int length) {
-        try (JsonParser parser = JSON.createParser(body, 0, length)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return false;
-            }
-            parser.skipChildren();
-            return parser.nextToken() == null;
-        } catch (IOException e) {
-            // Not JSON: the payload is refused, which is the answer; there is nothing more to report.
-            return false;
-        }
     }
 }

@@ -29,6 +29,12 @@ public final class HpackDecoder {
     private int maxTableSize;
     private boolean failed;
     private byte[] scratch = new byte[64];
+    /**
+     * Well-formed names that came as raw literals lately (a server that never indexes a field sends its name in every
+     * response: {@code apns-id}, {@code apns-unique-id}), so that the same bytes again need no new string or check.
+     */
+    private final String[] literalNames = new String[4];
+    private int nextLiteralName;
 
     // The block being decoded: bytes [start, limit) of block; offsets in messages count from start.
     private ByteBuffer block;
@@ -170,8 +176,16 @@ public final class HpackDecoder {
                 String malformed;
                 if (nameIndex == 0) {
                     int nameOffset = position;
-                    name = readString();
-                    malformed = malformedName(name);
+                    name = knownLiteralName();
+                    if (name != null) {
+                        malformed = null;
+                    } else {
+                        name = readString();
+                        malformed = malformedName(name);
+                        if (malformed == null) {
+                            rememberLiteralName(name);
+                        }
+                    }
                     if (malformed != null && streamFailure == null) {
                         streamFailure = malformed;
                         streamFailureOffset = nameOffset;
@@ -225,6 +239,41 @@ public final class HpackDecoder {
             throw error("index " + index + " is beyond the static table (61 entries) and the dynamic table ("
                     + table.length() + " entries)", fieldStart);
         }
+    }
+
+    /**
+     * If the string literal at the current position is raw and spells a name in {@link #literalNames}, moves past it
+     * and returns that name; otherwise returns null and stays.
+     */
+    private String knownLiteralName() {
+        if (position >= limit) {
+            return null;
+        }
+        int first = block.get(position) & 0xFF;
+        int length = first & 0x7F;
+        if ((first & 0x80) != 0 || length == 0x7F || length > limit - position - 1) {
+            return null; // Huffman-coded, long, or cut short: the ordinary path reads (or rejects) it
+        }
+        int at = position + 1;
+        for (String name : literalNames) {
+            if (name == null || name.length() != length) {
+                continue;
+            }
+            int i = 0;
+            while (i < length && (block.get(at + i) & 0xFF) == name.charAt(i)) {
+                i++;
+            }
+            if (i == length) {
+                position = at + length;
+                return name;
+            }
+        }
+        return null;
+    }
+
+    private void rememberLiteralName(String name) {
+        literalNames[nextLiteralName] = name;
+        nextLiteralName = (nextLiteralName + 1) % literalNames.length;
     }
 
     /** Why {@code name} is not a valid HTTP/2 field name (RFC 9113 §8.2.1), or null if it is. */

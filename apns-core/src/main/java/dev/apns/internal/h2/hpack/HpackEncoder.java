@@ -9,8 +9,12 @@ import java.util.List;
  * name is indexed when a table has it (the static table first), and which enter the dynamic table as the
  * {@link IndexingPolicy} says; a field too large for the table is never added, since adding it would only empty
  * the table. Each string is Huffman-coded unless that would make it longer (on a tie Huffman is used, as in the
- * RFC's examples). The dynamic table is at most 4096 bytes (the default) and never larger than the peer's
- * SETTINGS_HEADER_TABLE_SIZE.
+ * RFC's examples); an encoder made with {@code huffmanForUnindexed} false sends the strings of literals that do not
+ * enter the dynamic table (which a request to APNs carries anew every time: the device token's {@code :path},
+ * {@code apns-id}, {@code apns-expiration}) as raw octets, which RFC 7541 §5.2 leaves to the encoder: coding them
+ * would cost both sides CPU on every request to save a few bytes each (Netty's encoder, for one, Huffman-codes no
+ * string shorter than 512 bytes). The dynamic table is at most 4096 bytes (the default) and never larger than the
+ * peer's SETTINGS_HEADER_TABLE_SIZE.
  *
  * <p>Encoding does not allocate once the sink has grown to its working size. Not thread-safe: one encoder
  * per connection, used by one thread at a time, in the order the blocks go on the wire.
@@ -18,6 +22,7 @@ import java.util.List;
 public final class HpackEncoder {
     private final IndexingPolicy policy;
     private final boolean huffman;
+    private final boolean huffmanForUnindexed;
     private final EncoderTable table;
     /** Whether the next block must start with size updates, and the smallest size since the last block. */
     private boolean sizeUpdatePending;
@@ -25,7 +30,15 @@ public final class HpackEncoder {
 
     /** An encoder with a 4096-byte dynamic table that indexes as {@code policy} says. */
     public HpackEncoder(IndexingPolicy policy) {
-        this(policy, EncoderTable.MAX_SIZE, true);
+        this(policy, EncoderTable.MAX_SIZE, true, true);
+    }
+
+    /**
+     * An encoder with a 4096-byte dynamic table that indexes as {@code policy} says and Huffman-codes the strings of
+     * literals that do not enter the dynamic table only if {@code huffmanForUnindexed} (see the class comment).
+     */
+    public HpackEncoder(IndexingPolicy policy, boolean huffmanForUnindexed) {
+        this(policy, EncoderTable.MAX_SIZE, true, huffmanForUnindexed);
     }
 
     /**
@@ -34,6 +47,10 @@ public final class HpackEncoder {
      * examples.
      */
     HpackEncoder(IndexingPolicy policy, int tableSize, boolean huffman) {
+        this(policy, tableSize, huffman, huffman);
+    }
+
+    private HpackEncoder(IndexingPolicy policy, int tableSize, boolean huffman, boolean huffmanForUnindexed) {
         if (policy == null) {
             throw new IllegalArgumentException("an encoder needs an indexing policy");
         }
@@ -42,6 +59,7 @@ public final class HpackEncoder {
         }
         this.policy = policy;
         this.huffman = huffman;
+        this.huffmanForUnindexed = huffmanForUnindexed;
         this.table = new EncoderTable(tableSize);
     }
 
@@ -74,6 +92,18 @@ public final class HpackEncoder {
      * @throws IllegalArgumentException if a name or value has a character above 0xFF (HPACK carries octets)
      */
     public void encode(List<Header> headers, ByteSink out) {
+        startBlock(out);
+        for (int i = 0, n = headers.size(); i < n; i++) {
+            Header header = headers.get(i);
+            encode(header.name(), header.value(), out);
+        }
+    }
+
+    /**
+     * Starts a header block in {@code out}: writes the dynamic table size updates that are due. Then each field is
+     * written with {@link #encodeField}; together the same as {@link #encode(List, ByteSink)}, without a list.
+     */
+    public void startBlock(ByteSink out) {
         if (sizeUpdatePending) {
             int finalSize = table.capacity();
             if (smallestSizeSinceLastBlock < finalSize) {
@@ -82,10 +112,16 @@ public final class HpackEncoder {
             writeInteger(out, 0x20, 5, finalSize);
             sizeUpdatePending = false;
         }
-        for (int i = 0, n = headers.size(); i < n; i++) {
-            Header header = headers.get(i);
-            encode(header.name(), header.value(), out);
-        }
+    }
+
+    /**
+     * Appends the field {@code name: value} to the block {@link #startBlock} started. The name must be one a
+     * {@link Header} accepts (lower-case octets, not empty).
+     *
+     * @throws IllegalArgumentException if the name or value has a character above 0xFF
+     */
+    public void encodeField(String name, String value, ByteSink out) {
+        encode(name, value, out);
     }
 
     /** The current maximum size of the dynamic table, in bytes. */
@@ -105,15 +141,15 @@ public final class HpackEncoder {
             writeInteger(out, 0x80, 7, staticIndex);
             return;
         }
-        int dynamicIndex = table.indexOf(name, value);
+        // The whole field can be in the dynamic table only if its name is: the name's lookup (a hash the name
+        // string keeps) spares hashing the value of the fields that never enter it, such as :path.
+        int dynamicNameIndex = table.indexOfName(name);
+        int dynamicIndex = dynamicNameIndex == 0 ? 0 : table.indexOf(name, value);
         if (dynamicIndex != 0) {
             writeInteger(out, 0x80, 7, dynamicIndex);
             return;
         }
-        int nameIndex = staticRange == null ? 0 : staticRange[0];
-        if (nameIndex == 0) {
-            nameIndex = table.indexOfName(name);
-        }
+        int nameIndex = staticRange == null ? dynamicNameIndex : staticRange[0];
         Indexing indexing = policy.indexing(name, value);
         if (indexing == Indexing.INCREMENTAL && name.length() + value.length() + 32 > table.capacity()) {
             indexing = Indexing.WITHOUT_INDEXING;
@@ -131,10 +167,11 @@ public final class HpackEncoder {
             default:
                 throw new IllegalStateException("the indexing policy returned " + indexing);
         }
+        boolean huffmanHere = huffman && (huffmanForUnindexed || indexing == Indexing.INCREMENTAL);
         if (nameIndex == 0) {
-            writeString(out, name);
+            writeString(out, name, huffmanHere);
         }
-        writeString(out, value);
+        writeString(out, value, huffmanHere);
         if (indexing == Indexing.INCREMENTAL) {
             table.add(name, value);
         }
@@ -157,7 +194,7 @@ public final class HpackEncoder {
     }
 
     /** Writes a string literal (§5.2), Huffman-coded unless that is longer. */
-    private void writeString(ByteSink out, String s) {
+    private static void writeString(ByteSink out, String s, boolean huffman) {
         int length = s.length();
         int huffmanLength = huffman ? Huffman.encodedLength(s) : octetsOrMinusOne(s);
         if (huffmanLength < 0) {

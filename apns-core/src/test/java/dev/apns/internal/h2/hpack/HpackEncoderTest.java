@@ -166,6 +166,26 @@ class HpackEncoderTest {
     }
 
     @Test
+    void withoutHuffmanForUnindexedOnlyTableEntriesAreHuffmanCoded() throws HpackException {
+        HpackEncoder encoder = new HpackEncoder(IndexingPolicy.apple(), false);
+        String path = "/3/device/" + "ab".repeat(32);
+        byte[] block = encode(encoder, List.of(new Header(":path", path), new Header("apns-topic", "com.example.app")));
+        // :path (static name index 4) without indexing, its value raw: length byte with the H bit clear.
+        assertThat(block[0] & 0xFF).isEqualTo(0x04);
+        assertThat(block[1] & 0xFF).isEqualTo(path.length());
+        // apns-topic enters the table: its name and value are Huffman-coded.
+        int topic = 2 + path.length();
+        assertThat(block[topic] & 0xFF).isEqualTo(0x40);
+        assertThat(block[topic + 1] & 0x80).isEqualTo(0x80);
+        assertThat(new HpackDecoder(4096, 8000).decode(java.nio.ByteBuffer.wrap(block)))
+                .containsExactly(new Header(":path", path), new Header("apns-topic", "com.example.app"));
+        // The same request again: the topic is one index, the path raw again.
+        byte[] second = encode(encoder, List.of(new Header(":path", path), new Header("apns-topic", "com.example.app")));
+        assertThat(second).hasSize(2 + path.length() + 1);
+        assertThat(second[1] & 0xFF).isEqualTo(path.length());
+    }
+
+    @Test
     void charactersAboveOneOctetAreRejected() {
         HpackEncoder encoder = new HpackEncoder(IndexingPolicy.never());
         assertThatThrownBy(() -> encode(encoder, List.of(new Header("x", "caf\u00e9 \u20ac"))))
