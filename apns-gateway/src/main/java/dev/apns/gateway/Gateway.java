@@ -105,6 +105,15 @@ public final class Gateway implements AutoCloseable {
                 LOG.warn("{} notifications were being sent when the gateway last stopped without finishing; they are"
                         + " queued again (at-least-once: some may reach devices twice)", released);
             }
+        } else {
+            // A shared database: another instance frees what a dead one held once its heartbeats stop, but an instance
+            // restarted with the same id is alive again at once, so it takes back what its previous run left itself.
+            int released = store.releaseLeftBy(config.instanceId());
+            if (released > 0) {
+                LOG.warn("{} notifications were being sent by an earlier run of instance {} that did not stop cleanly;"
+                        + " they are queued again (at-least-once: some may reach devices twice). Give every running"
+                        + " instance its own id.", released, config.instanceId());
+            }
         }
         store.heartbeat(config.instanceId(), now);
         Gauge.builder("apns.gateway.queue.depth", api, RestApi::queueDepth)

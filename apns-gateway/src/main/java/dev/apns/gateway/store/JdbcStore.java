@@ -308,6 +308,23 @@ public final class JdbcStore {
         });
     }
 
+    /**
+     * Gives back to the queue, marked as possibly sent, every notification an earlier run of instance {@code owner}
+     * left being sent: a restarted instance with a fixed id calls this before it claims anything, since its
+     * heartbeat makes the id alive again at once and {@link #releaseAbandoned} would never free those rows.
+     *
+     * @return how many notifications went back to the queue
+     */
+    public int releaseLeftBy(String owner) {
+        return transaction("release what an earlier run of " + owner + " left", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("UPDATE notifications SET state = 'queued',"
+                    + " owner = NULL, possibly_sent = TRUE WHERE state = 'sending' AND owner = ?")) {
+                statement.setString(1, owner);
+                return statement.executeUpdate();
+            }
+        });
+    }
+
     /** Gives back every notification {@code owner} is sending, unchanged (a graceful stop), and unregisters it. */
     public int release(String owner) {
         return transaction("release the notifications of " + owner, connection -> {
