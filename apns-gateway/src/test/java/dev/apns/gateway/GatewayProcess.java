@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 /**
  * The gateway as a real operating-system process: {@code java -cp <this JVM's class path> GatewayMain ...} on a
  * port picked here, its log in a file. {@link #kill()} is SIGKILL (no shutdown hook runs); {@link #stop()} is
- * SIGTERM (the graceful stop). For the crash and multi-instance tests and the benchmark.
+ * SIGTERM (the graceful stop). For the crash and multi-instance tests and the benchmark. The system property
+ * {@code gateway.jvmArgs} adds options to its JVM (a profiler, a heap size).
  */
 final class GatewayProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
@@ -62,6 +63,10 @@ final class GatewayProcess implements AutoCloseable {
         command.add("-XX:+UseSerialGC");
         command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
         command.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
+        String extra = System.getProperty("gateway.jvmArgs", "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(GatewayMain.class.getName());

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 
 /**
@@ -30,11 +31,19 @@ public final class JdbcStore {
 
     private final DataSource dataSource;
     private final Dialect dialect;
+    /**
+     * SQLite has one writer at a time; a writer that finds the database locked sleeps in SQLite's busy handler (1 to
+     * 100 ms a time) instead of being woken when the lock is free, and the POSTs, claims and results of a busy
+     * gateway would spend most of their time asleep. Writes on SQLite therefore take turns on this fair lock, in
+     * the JVM, first. PostgreSQL's writers need no such thing (null).
+     */
+    private final ReentrantLock sqliteWriter;
 
     /** A store on an opened (and migrated) database. */
     public JdbcStore(Database database) {
         this.dataSource = database.dataSource();
         this.dialect = database.dialect();
+        this.sqliteWriter = dialect == Dialect.SQLITE ? new ReentrantLock(true) : null;
     }
 
     // ---- apps
@@ -455,6 +464,18 @@ public final class JdbcStore {
     }
 
     private <T> T transaction(String what, Work<T> work) {
+        if (sqliteWriter == null) {
+            return inTransaction(what, work);
+        }
+        sqliteWriter.lock();
+        try {
+            return inTransaction(what, work);
+        } finally {
+            sqliteWriter.unlock();
+        }
+    }
+
+    private <T> T inTransaction(String what, Work<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
