@@ -20,11 +20,12 @@ import java.util.stream.Stream;
  *
  * <p>Arguments: {@code [store=sqlite|postgresql] [notifications=200000] [batch=1000] [clientThreads=2]
  * [rounds=3]}; system property {@code gateway.config} names a gateway configuration file to use (delivery
- * settings). Run from the repository root after {@code mvn -o -B -pl apns-gateway -am test-compile}:
+ * settings). Run from the repository root (compiles the module and writes its test class path):
  * <pre>
- * mvn -o -q -pl apns-gateway dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/cp.txt
- * java -cp apns-gateway/target/test-classes:apns-gateway/target/classes:$(cat apns-gateway/target/cp.txt) \
- *     dev.apns.gateway.GatewayThroughput sqlite 200000 1000 2 3
+ * mvn -o -B -q -pl apns-gateway -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+ *     -Dmdep.outputFile=target/cp.txt
+ * java -Xmx2g -cp apns-gateway/target/test-classes:apns-gateway/target/classes:$(cat apns-gateway/target/cp.txt) \
+ *     dev.apns.gateway.GatewayThroughput sqlite 100000 1000 2 3
  * </pre>
  */
 public final class GatewayThroughput {
