@@ -45,6 +45,13 @@ public final class Gateway implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final RestApi api;
     private final ScheduledExecutorService housekeeping;
+    /**
+     * The heartbeat (and the reaper) on a thread of its own: the housekeeping thread can be held for up to the
+     * shutdown deadline (a sender replaced after another instance re-provisioned its app drains there, and purging
+     * a large table takes a while), and a heartbeat held that long would make the other instances count this one
+     * dead and send what it has in flight again.
+     */
+    private final ScheduledExecutorService liveness;
     private final PrometheusMeterRegistry registry;
     private Javalin server;
 
@@ -58,11 +65,8 @@ public final class Gateway implements AutoCloseable {
         this.dispatcher = new Dispatcher(store, apps, config.instanceId(), config.clock(), config.delivery(), registry);
         this.api = new RestApi(store, apps, config.apiKeys(), config.maxQueued(), config.maxPerRequest(),
                 config.clock(), dispatcher::wake);
-        this.housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "apns-gateway-housekeeping");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.housekeeping = daemonScheduler("apns-gateway-housekeeping");
+        this.liveness = daemonScheduler("apns-gateway-heartbeat");
     }
 
     /**
@@ -119,7 +123,7 @@ public final class Gateway implements AutoCloseable {
         Gauge.builder("apns.gateway.queue.depth", api, RestApi::queueDepth)
                 .description("notifications queued or being sent, all instances (as last read)").register(registry);
         long heartbeat = config.heartbeat().toMillis();
-        housekeeping.scheduleWithFixedDelay(this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+        liveness.scheduleWithFixedDelay(this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
         housekeeping.scheduleWithFixedDelay(this::refreshApps, 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(this::purge, 1, 60, TimeUnit.MINUTES);
         dispatcher.start();
@@ -202,6 +206,14 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    private static ScheduledExecutorService daemonScheduler(String name) {
+        return Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
     private static boolean isLoopback(String host) {
         try {
             return InetAddress.getByName(host).isLoopbackAddress();
@@ -238,9 +250,13 @@ public final class Gateway implements AutoCloseable {
         api.stopAccepting();
         housekeeping.shutdownNow();
         try {
+            // The heartbeat goes on while what is in flight drains: stopped first, it would let the other instances
+            // take this one's notifications and send them again while it is still finishing them.
             dispatcher.close(config.shutdownDeadline());
         } catch (RuntimeException e) {
             LOG.error("Stopping the dispatcher failed: {}", e.getMessage());
+        } finally {
+            liveness.shutdownNow();
         }
         if (server != null) {
             server.stop();
