@@ -2,10 +2,12 @@ package dev.apns.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.apns.gateway.delivery.DeliverySettings;
 import dev.apns.gateway.http.ApiKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Set;
@@ -20,6 +22,8 @@ import java.util.Set;
  *   "database_url": "jdbc:postgresql://db/apns", "database_user": "apns", "database_password_env": "DB_PASSWORD",
  *   "tls": {"keystore": "/etc/apns-gateway/server.p12", "password_env": "TLS_PASSWORD"},
  *   "max_queued": 1000000,
+ *   "heartbeat_ms": 2000, "dead_after_ms": 10000,
+ *   "delivery": {"max_in_flight": 20000, "claim_batch": 1000},
  *   "api_keys": [{"name": "ops", "key_env": "OPS_KEY", "admin": true},
  *                {"name": "shop", "key": "…", "apps": ["com.example.shop"]}],
  *   "apps": [{"app_id": "com.example.shop", "environment": "production",
@@ -33,9 +37,10 @@ public final class ConfigFile {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> KNOWN = Set.of("host", "port", "data_dir", "database_url", "database_user",
             "database_password", "database_password_env", "tls", "max_queued", "max_per_request", "backend",
-            "api_keys", "apps", "instance_id");
+            "api_keys", "apps", "instance_id", "heartbeat_ms", "dead_after_ms", "delivery");
     private static final Set<String> KNOWN_TLS = Set.of("keystore", "password", "password_env");
     private static final Set<String> KNOWN_API_KEY = Set.of("name", "key", "key_env", "apps", "admin");
+    private static final Set<String> DELIVERY = Set.of("max_in_flight", "claim_batch", "max_attempts");
 
     private ConfigFile() {
     }
@@ -70,6 +75,24 @@ public final class ConfigFile {
         }
         if (root.has("max_per_request")) {
             builder.maxPerRequest((int) integer(root, "max_per_request"));
+        }
+        if (root.has("heartbeat_ms") || root.has("dead_after_ms")) {
+            GatewayConfig defaults = GatewayConfig.builder().build();
+            long heartbeat = root.has("heartbeat_ms") ? integer(root, "heartbeat_ms") : defaults.heartbeat().toMillis();
+            long deadAfter = root.has("dead_after_ms") ? integer(root, "dead_after_ms")
+                    : defaults.deadAfter().toMillis();
+            if (heartbeat < 1) {
+                throw new InvalidFieldException("heartbeat_ms", "must be at least 1");
+            }
+            try {
+                builder.liveness(Duration.ofMillis(heartbeat), Duration.ofMillis(deadAfter));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidFieldException("dead_after_ms", e.getMessage(), e);
+            }
+        }
+        JsonNode delivery = root.get("delivery");
+        if (delivery != null) {
+            builder.delivery(delivery(delivery));
         }
         JsonNode tls = root.get("tls");
         if (tls != null) {
@@ -118,6 +141,31 @@ public final class ConfigFile {
             }
         }
         return builder;
+    }
+
+    private static DeliverySettings delivery(JsonNode node) {
+        if (!node.isObject()) {
+            throw new InvalidFieldException("delivery", "must be an object");
+        }
+        refuseUnknown(node, "delivery.", DELIVERY);
+        DeliverySettings defaults = DeliverySettings.defaults();
+        int maxInFlight = positive(node, "max_in_flight", defaults.maxInFlight());
+        int claimBatch = positive(node, "claim_batch", defaults.claimBatch());
+        int maxAttempts = positive(node, "max_attempts", defaults.maxAttempts());
+        return new DeliverySettings(maxInFlight, claimBatch, maxAttempts, defaults.retryFirst(), defaults.retryMax(),
+                defaults.idlePoll());
+    }
+
+    private static int positive(JsonNode node, String field, int otherwise) {
+        if (!node.has(field)) {
+            return otherwise;
+        }
+        JsonNode given = node.get(field);
+        long value = given.isIntegralNumber() ? given.asLong() : 0;
+        if (value < 1 || value > Integer.MAX_VALUE) {
+            throw new InvalidFieldException("delivery." + field, "must be a whole number from 1 to " + Integer.MAX_VALUE);
+        }
+        return (int) value;
     }
 
     private static java.util.Optional<String> text(JsonNode node, String field) {

@@ -50,6 +50,13 @@ public final class Gateway implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final ScheduledExecutorService callbackThread;
     private final ResultCallbacks callbacks;
+    /**
+     * The heartbeat (and the reaper) on a thread of its own: the housekeeping thread can be held for up to the
+     * shutdown deadline (a sender replaced after another instance re-provisioned its app drains there, and purging
+     * a large table takes a while), and a heartbeat held that long would make the other instances count this one
+     * dead and send what it has in flight again.
+     */
+    private final ScheduledExecutorService liveness;
     private final PrometheusMeterRegistry registry;
     private Javalin server;
 
@@ -64,17 +71,10 @@ public final class Gateway implements AutoCloseable {
         this.dispatcher = new Dispatcher(store, apps, config.instanceId(), config.clock(), config.delivery(), registry);
         this.api = new RestApi(store, apps, config.apiKeys(), config.maxQueued(), config.maxPerRequest(),
                 config.clock(), dispatcher::wake);
-        this.housekeeping = singleThread("apns-gateway-housekeeping");
-        this.callbackThread = singleThread("apns-gateway-callbacks");
+        this.housekeeping = daemonScheduler("apns-gateway-housekeeping");
+        this.liveness = daemonScheduler("apns-gateway-heartbeat");
+        this.callbackThread = daemonScheduler("apns-gateway-callbacks");
         this.callbacks = new ResultCallbacks(store, config.instanceId(), config.clock(), config.deadAfter());
-    }
-
-    private static ScheduledExecutorService singleThread(String name) {
-        return Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        });
     }
 
     /**
@@ -117,12 +117,21 @@ public final class Gateway implements AutoCloseable {
                 LOG.warn("{} notifications were being sent when the gateway last stopped without finishing; they are"
                         + " queued again (at-least-once: some may reach devices twice)", released);
             }
+        } else {
+            // A shared database: another instance frees what a dead one held once its heartbeats stop, but an instance
+            // restarted with the same id is alive again at once, so it takes back what its previous run left itself.
+            int released = store.releaseLeftBy(config.instanceId());
+            if (released > 0) {
+                LOG.warn("{} notifications were being sent by an earlier run of instance {} that did not stop cleanly;"
+                        + " they are queued again (at-least-once: some may reach devices twice). Give every running"
+                        + " instance its own id.", released, config.instanceId());
+            }
         }
         store.heartbeat(config.instanceId(), now);
         Gauge.builder("apns.gateway.queue.depth", api, RestApi::queueDepth)
                 .description("notifications queued or being sent, all instances (as last read)").register(registry);
         long heartbeat = config.heartbeat().toMillis();
-        housekeeping.scheduleWithFixedDelay(this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+        liveness.scheduleWithFixedDelay(this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
         housekeeping.scheduleWithFixedDelay(this::refreshApps, 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(this::purge, 1, 60, TimeUnit.MINUTES);
         callbackThread.scheduleWithFixedDelay(this::postCallbacks, 500, 500, TimeUnit.MILLISECONDS);
@@ -220,6 +229,14 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    private static ScheduledExecutorService daemonScheduler(String name) {
+        return Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
     private static boolean isLoopback(String host) {
         try {
             return InetAddress.getByName(host).isLoopbackAddress();
@@ -262,9 +279,13 @@ public final class Gateway implements AutoCloseable {
         housekeeping.shutdownNow();
         callbackThread.shutdownNow();
         try {
+            // The heartbeat goes on while what is in flight drains: stopped first, it would let the other instances
+            // take this one's notifications and send them again while it is still finishing them.
             dispatcher.close(config.shutdownDeadline());
         } catch (RuntimeException e) {
             LOG.error("Stopping the dispatcher failed: {}", e.getMessage());
+        } finally {
+            liveness.shutdownNow();
         }
         if (server != null) {
             server.stop();

@@ -302,7 +302,10 @@ public final class GatewayConfig {
             return this;
         }
 
-        /** This instance's id (a random one by default). */
+        /**
+         * This instance's id (a random one by default). Every instance running on one database needs its own: an
+         * instance that starts takes back, as possibly sent, whatever is still claimed under its id.
+         */
         public Builder instanceId(String id) {
             this.instanceId = Objects.requireNonNull(id, "id");
             return this;

@@ -15,7 +15,12 @@ final class MockApns implements AutoCloseable {
     final TestSigningKey key;
 
     MockApns() {
-        server = MockApnsHttp2Server.builder(CERTIFICATES).start();
+        this(true);
+    }
+
+    /** @param record whether the mock keeps every accepted notification ({@code accepted()}), or only counts */
+    MockApns(boolean record) {
+        server = MockApnsHttp2Server.builder(CERTIFICATES).recordAccepted(record).start();
         key = TestSigningKey.generate().register(server, Set.of(TOPIC));
     }
 

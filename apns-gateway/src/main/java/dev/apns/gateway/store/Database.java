@@ -80,6 +80,10 @@ public final class Database implements AutoCloseable {
         if (password != null) {
             config.setPassword(password);
         }
+        if (dialect == Dialect.POSTGRESQL) {
+            // A POST's list of notifications is one batch of INSERTs: sent as multi-row INSERTs, not one by one.
+            config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        }
         config.setMaximumPoolSize(8);
         config.setPoolName("apns-gateway-" + dialect.name().toLowerCase(java.util.Locale.ROOT));
         return open(config, dialect, null, dialect + " at " + redact(jdbcUrl));

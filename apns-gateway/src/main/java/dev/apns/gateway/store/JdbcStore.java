@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 
 /**
@@ -30,11 +31,19 @@ public final class JdbcStore {
 
     private final DataSource dataSource;
     private final Dialect dialect;
+    /**
+     * SQLite has one writer at a time; a writer that finds the database locked sleeps in SQLite's busy handler (1 to
+     * 100 ms a time) instead of being woken when the lock is free, and the POSTs, claims and results of a busy
+     * gateway would spend most of their time asleep. Writes on SQLite therefore take turns on this fair lock, in
+     * the JVM, first. PostgreSQL's writers need no such thing (null).
+     */
+    private final ReentrantLock sqliteWriter;
 
     /** A store on an opened (and migrated) database. */
     public JdbcStore(Database database) {
         this.dataSource = database.dataSource();
         this.dialect = database.dialect();
+        this.sqliteWriter = dialect == Dialect.SQLITE ? new ReentrantLock(true) : null;
     }
 
     // ---- apps
@@ -185,8 +194,17 @@ public final class JdbcStore {
                 + " http_status = ?, reason = ?, detail = ?, invalid_since = ?, apns_unique_id = ?,"
                 + " possibly_sent = (possibly_sent OR ?) WHERE id = ? AND owner = ?";
         return transaction("record " + updates.size() + " results", connection -> {
+            List<NotificationUpdate> others = updates;
+            int changed = 0;
+            if (dialect == Dialect.POSTGRESQL) {
+                others = new ArrayList<>();
+                changed = recordAcceptedInOne(connection, owner, updates, others, now);
+                if (others.isEmpty()) {
+                    return changed;
+                }
+            }
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                for (NotificationUpdate update : updates) {
+                for (NotificationUpdate update : others) {
                     Result result = update.result();
                     statement.setString(1, update.state().wireName());
                     setLong(statement, 2, update.state().isFinal() ? now : null);
@@ -201,13 +219,55 @@ public final class JdbcStore {
                     statement.setString(11, owner);
                     statement.addBatch();
                 }
-                int changed = 0;
                 for (int count : statement.executeBatch()) {
                     changed += Math.max(count, 0);
                 }
                 return changed;
             }
         });
+    }
+
+    /**
+     * PostgreSQL: records the plain acceptances among {@code updates} (the bulk of a busy queue) with one statement
+     * per HTTP status, the ids and APNs unique ids passed as arrays, instead of one UPDATE per row; the others are
+     * added to {@code others}. The same owner guard applies.
+     */
+    private static int recordAcceptedInOne(Connection connection, String owner, List<NotificationUpdate> updates,
+                                           List<NotificationUpdate> others, long now) throws SQLException {
+        Map<Integer, List<NotificationUpdate>> accepted = new LinkedHashMap<>();
+        for (NotificationUpdate update : updates) {
+            Result result = update.result();
+            boolean plain = update.state() == NotificationState.ACCEPTED && result.reason() == null
+                    && result.detail() == null && result.invalidSince() == 0 && !update.possiblySent()
+                    && update.notBefore() == 0;
+            if (plain) {
+                accepted.computeIfAbsent(result.httpStatus(), k -> new ArrayList<>()).add(update);
+            } else {
+                others.add(update);
+            }
+        }
+        int changed = 0;
+        for (Map.Entry<Integer, List<NotificationUpdate>> group : accepted.entrySet()) {
+            List<NotificationUpdate> list = group.getValue();
+            Long[] ids = new Long[list.size()];
+            String[] uniqueIds = new String[list.size()];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = list.get(i).id();
+                uniqueIds[i] = list.get(i).result().uniqueId();
+            }
+            try (PreparedStatement statement = connection.prepareStatement("UPDATE notifications AS n SET"
+                    + " state = 'accepted', owner = NULL, finished_at = ?, not_before = 0, http_status = ?,"
+                    + " reason = NULL, detail = NULL, invalid_since = NULL, apns_unique_id = u.unique_id"
+                    + " FROM unnest(?::bigint[], ?::text[]) AS u(id, unique_id) WHERE n.id = u.id AND n.owner = ?")) {
+                statement.setLong(1, now);
+                setInt(statement, 2, group.getKey() == 0 ? null : group.getKey());
+                statement.setArray(3, connection.createArrayOf("bigint", ids));
+                statement.setArray(4, connection.createArrayOf("text", uniqueIds));
+                statement.setString(5, owner);
+                changed += statement.executeUpdate();
+            }
+        }
+        return changed;
     }
 
     /** A notification by its id, within an app. */
@@ -343,6 +403,23 @@ public final class JdbcStore {
         });
     }
 
+    /**
+     * Gives back to the queue, marked as possibly sent, every notification an earlier run of instance {@code owner}
+     * left being sent: a restarted instance with a fixed id calls this before it claims anything, since its
+     * heartbeat makes the id alive again at once and {@link #releaseAbandoned} would never free those rows.
+     *
+     * @return how many notifications went back to the queue
+     */
+    public int releaseLeftBy(String owner) {
+        return transaction("release what an earlier run of " + owner + " left", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("UPDATE notifications SET state = 'queued',"
+                    + " owner = NULL, possibly_sent = TRUE WHERE state = 'sending' AND owner = ?")) {
+                statement.setString(1, owner);
+                return statement.executeUpdate();
+            }
+        });
+    }
+
     /** Gives back every notification {@code owner} is sending, unchanged (a graceful stop), and unregisters it. */
     public int release(String owner) {
         return transaction("release the notifications of " + owner, connection -> {
@@ -473,6 +550,18 @@ public final class JdbcStore {
     }
 
     private <T> T transaction(String what, Work<T> work) {
+        if (sqliteWriter == null) {
+            return inTransaction(what, work);
+        }
+        sqliteWriter.lock();
+        try {
+            return inTransaction(what, work);
+        } finally {
+            sqliteWriter.unlock();
+        }
+    }
+
+    private <T> T inTransaction(String what, Work<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
