@@ -90,7 +90,10 @@ class GatewayInstancesTest {
                     .as("accepted twice though not in flight at the killed instance").isEmpty();
             assertThat(all.duplicates()).isLessThanOrEqualTo(MAX_IN_FLIGHT);
             long sentByBAfter = ProcessTests.acceptedMetric(b);
-            assertThat(b.log()).contains("claimed by an instance that stopped sending heartbeats");
+            if (!possiblySent.isEmpty()) {
+                // gw-a held claimed notifications when it died: gw-b's reaper gave them back to the queue.
+                assertThat(b.log()).contains("claimed by an instance that stopped sending heartbeats");
+            }
 
             System.out.printf("two instances on PostgreSQL: shared run of %,d: gw-a sent %,d, gw-b %,d, %d sent"
                             + " twice; takeover run of %,d: gw-a killed at %,d accepted at the mock, gw-b sent %,d"
