@@ -98,7 +98,8 @@ public final class Database implements AutoCloseable {
             throw new StoreException("Could not open the database (" + description + "): " + e.getMessage(), e);
         }
         try {
-            Flyway.configure().dataSource(dataSource).locations(dialect.migrations()).load().migrate();
+            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration")
+                    .placeholders(java.util.Map.of("serial_id", dialect.serialId())).load().migrate();
         } catch (RuntimeException e) {
             dataSource.close();
             throw new StoreException("Could not bring the schema of " + description + " up to date: " + e.getMessage(), e);

@@ -8,15 +8,15 @@ import java.util.Locale;
  */
 public enum Dialect {
     /** The embedded default: one file in the data directory. */
-    SQLITE("db/sqlite", ""),
+    SQLITE("INTEGER PRIMARY KEY AUTOINCREMENT", ""),
     /** For production and for several instances sharing one queue. */
-    POSTGRESQL("db/postgresql", " FOR UPDATE SKIP LOCKED");
+    POSTGRESQL("BIGSERIAL PRIMARY KEY", " FOR UPDATE SKIP LOCKED");
 
-    private final String migrations;
+    private final String serialId;
     private final String skipLocked;
 
-    Dialect(String migrations, String skipLocked) {
-        this.migrations = migrations;
+    Dialect(String serialId, String skipLocked) {
+        this.serialId = serialId;
         this.skipLocked = skipLocked;
     }
 
@@ -32,9 +32,12 @@ public enum Dialect {
         throw new IllegalArgumentException("database URL must start with jdbc:postgresql: or jdbc:sqlite:");
     }
 
-    /** Where the schema migrations of this dialect are, on the class path. */
-    String migrations() {
-        return "classpath:" + migrations;
+    /**
+     * How this dialect declares an auto-numbered primary key: the {@code serial_id} placeholder of the one set of
+     * migrations ({@code db/migration}), whose SQL is otherwise the same for both.
+     */
+    String serialId() {
+        return serialId;
     }
 
     /** What a claiming subquery adds so that concurrent claimers take different rows. */

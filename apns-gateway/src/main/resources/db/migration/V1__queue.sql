@@ -1,4 +1,5 @@
--- apns-gateway schema, PostgreSQL. Times are epoch milliseconds (BIGINT), the same on every store.
+-- apns-gateway schema, one text for SQLite and PostgreSQL: ${serial_id} is the dialect's auto-numbered key (Dialect).
+-- Times are epoch milliseconds (BIGINT).
 
 CREATE TABLE apps (
     app_id       TEXT   NOT NULL,
@@ -12,7 +13,7 @@ CREATE TABLE apps (
 );
 
 CREATE TABLE notifications (
-    id              BIGSERIAL PRIMARY KEY,
+    id              ${serial_id},
     apns_id         TEXT    NOT NULL UNIQUE,
     app_id          TEXT    NOT NULL,
     environment     TEXT    NOT NULL,
@@ -63,7 +64,7 @@ CREATE TABLE dead_tokens (
 );
 
 CREATE TABLE disconnections (
-    id           BIGSERIAL PRIMARY KEY,
+    id           ${serial_id},
     app_id       TEXT   NOT NULL,
     environment  TEXT   NOT NULL,
     at           BIGINT NOT NULL,
