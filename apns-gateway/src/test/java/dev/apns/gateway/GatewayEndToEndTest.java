@@ -288,6 +288,9 @@ abstract class GatewayEndToEndTest {
         assertThat(client.get("/health").status()).isEqualTo(200);
         assertThat(client.get("/status.json").status()).isEqualTo(401);
         assertThat(admin.get("/status.json").status()).isEqualTo(200);
+        assertThat(client.get("/metrics").status()).isEqualTo(401);
+        assertThat(app.get("/metrics").status()).isEqualTo(403);
+        assertThat(admin.get("/metrics").raw().body()).contains("apns_gateway_queue_depth");
     }
 
     @Test

@@ -24,7 +24,7 @@ import java.util.function.LongSupplier;
 
 /**
  * What operators read: {@code /health} (200 while the database answers, 503 otherwise; no key needed),
- * {@code /metrics} (Prometheus), and the status page {@code /status} with its data {@code /status.json} (apps,
+ * {@code /metrics} (Prometheus; with API keys configured, an admin key, as the scraper's bearer token), and the status page {@code /status} with its data {@code /status.json} (apps,
  * queue depth, counts from which the page computes rates, recent rejections and disconnections). With API keys
  * configured, the data needs an admin key; the page asks for it and keeps it in the browser tab only.
  */
@@ -71,8 +71,10 @@ public final class StatusEndpoints {
     /** Registers the routes. */
     public void register(JavalinConfig config) {
         config.routes.get("/health", this::health);
-        config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                .result(registry.scrape()));
+        config.routes.get("/metrics", ctx -> {
+            api.access().requireAdmin(ctx);
+            ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
+        });
         config.routes.get("/status", ctx -> ctx.contentType("text/html; charset=utf-8")
                 .header("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline' 'self';"
                         + " style-src 'unsafe-inline'")
