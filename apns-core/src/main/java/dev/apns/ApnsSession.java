@@ -284,7 +284,7 @@ public final class ApnsSession implements AutoCloseable {
             return this;
         }
 
-        /** How a send learns that its batch went through; a 200 ms quiet period by default. */
+        /** How a send learns that its batch went through; a sentinel (5 s timeout) by default. */
         public Builder confirmation(Confirmation confirmation) {
             this.confirmation = Objects.requireNonNull(confirmation, "confirmation");
             return this;

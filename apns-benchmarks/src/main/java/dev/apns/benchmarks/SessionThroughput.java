@@ -32,6 +32,9 @@ public final class SessionThroughput {
         int count = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         int warmupRounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+        // How a batch is confirmed: "sentinel" (30 s timeout, 64 KiB chunks: the figures in docs/performance.md),
+        // "defaults" (the session's defaults, as the README uses the batch API), or "quiet:MS" (a quiet period).
+        String confirmation = args.length > 4 ? args[4] : "sentinel";
         List<DeviceToken> tokens = new ArrayList<>(count);
         for (int i = 1; i <= count; i++) {
             tokens.add(DeviceToken.fromHex(String.format("%064x", i)));
@@ -39,9 +42,9 @@ public final class SessionThroughput {
         Message message = Message.builder().tokens(tokens).payload(Payload.ofJson(Payloads.realistic())).build();
 
         try (MockApnsProcess server = MockApnsProcess.start();
-             ApnsSession session = ApnsSession.builder().protocol(Protocol.BINARY).backend(backend).credentials(server.credentials())
-                     .gateway(server.gateway()).trust(server.trust())
-                     .confirmation(Confirmation.sentinel(Duration.ofSeconds(30))).writeChunkBytes(64 * 1024).build()) {
+             ApnsSession session = configured(ApnsSession.builder().protocol(Protocol.BINARY).backend(backend)
+                     .credentials(server.credentials()).gateway(server.gateway()).trust(server.trust()),
+                     confirmation).build()) {
             Rounds measured = new Rounds(warmupRounds, rounds);
             for (int round = 1; measured.more(); round++) {
                 long began = System.nanoTime();
@@ -54,8 +57,22 @@ public final class SessionThroughput {
                 System.out.printf("  %s %s: %,d notifications in %.3f s = %,.0f notifications/s%n", measured.lastLabel(),
                         backend, count, seconds, count / seconds);
             }
-            System.out.printf("%s, batch API: %s of %,d (1 connection, %d-byte payload)%n", backend, measured.summary(),
-                    count, message.payload().size());
+            System.out.printf("%s, batch API (%s): %s of %,d (1 connection, %d-byte payload)%n", backend, confirmation,
+                    measured.summary(), count, message.payload().size());
         }
+    }
+
+    private static ApnsSession.Builder configured(ApnsSession.Builder builder, String confirmation) {
+        if (confirmation.equals("sentinel")) {
+            return builder.confirmation(Confirmation.sentinel(Duration.ofSeconds(30))).writeChunkBytes(64 * 1024);
+        }
+        if (confirmation.startsWith("quiet:")) {
+            return builder.confirmation(Confirmation.quietPeriod(Duration.ofMillis(Long.parseLong(
+                    confirmation.substring("quiet:".length())))));
+        }
+        if (confirmation.equals("defaults")) {
+            return builder;
+        }
+        throw new IllegalArgumentException("confirmation must be sentinel, defaults or quiet:MS, was " + confirmation);
     }
 }

@@ -132,7 +132,7 @@ class BinarySenderHardeningTest {
 
         Result result = session.send(Message.builder().tokens(tokens(5)).payload(SHORT).build());
         assertThat(result.accepted()).hasSize(5);
-        assertThat(session.openConnections()).isEqualTo(1);
+        assertThat(server.connectionsAccepted()).isEqualTo(1);
     }
 
     @Test
