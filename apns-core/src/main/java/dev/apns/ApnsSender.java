@@ -3,7 +3,8 @@ package dev.apns;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -20,10 +21,13 @@ import java.util.function.Consumer;
  * flight; a producer faster than the network waits in {@link #submit} (up to the submit timeout) or is told no
  * by {@link #offer}.
  *
- * <p>Each notification's outcome comes either as a future ({@link #submit(Notification)}) or to a listener
- * ({@link #submit(Notification, Consumer)}). The listener form creates no object per notification beyond
- * the SDK's own bookkeeping, and one listener can serve every notification: it is the form to use at
- * hundreds of thousands of notifications a second. Futures complete, and listeners are called, on the
+ * <p>Each notification's outcome comes either as a {@link CompletionStage} ({@link #submit(Notification)}) or
+ * to a listener ({@link #submit(Notification, Consumer)}), optionally with an application context object
+ * that comes back with the outcome ({@link #submit(Notification, Object, BiConsumer)}). The stage is a view:
+ * a caller cannot complete or cancel it, and completing the copy {@link CompletionStage#toCompletableFuture()}
+ * returns changes nothing for the sender. The listener forms create no object per notification beyond the
+ * SDK's own bookkeeping, and one listener can serve every notification: they are the forms to use at
+ * hundreds of thousands of notifications a second. Stages complete, and listeners are called, on the
  * sender's own threads; do not block in them. Thread-safe.
  */
 public interface ApnsSender extends AutoCloseable {
@@ -31,12 +35,12 @@ public interface ApnsSender extends AutoCloseable {
     /**
      * Queues a notification, waiting for room while the sender is full, at most the submit timeout.
      *
-     * @return the future of its outcome
+     * @return the stage of its outcome; to block on it, {@code toCompletableFuture().get(...)}
      * @throws SenderFullException when no room came within the submit timeout
      * @throws IllegalStateException when the sender is shut down
      * @throws InterruptedException when interrupted while waiting for room
      */
-    CompletableFuture<Outcome> submit(Notification notification) throws InterruptedException;
+    CompletionStage<Outcome> submit(Notification notification) throws InterruptedException;
 
     /**
      * Queues a notification, waiting for room while the sender is full, at most the submit timeout; its
@@ -50,12 +54,27 @@ public interface ApnsSender extends AutoCloseable {
     void submit(Notification notification, Consumer<? super Outcome> listener) throws InterruptedException;
 
     /**
+     * Queues a notification, waiting for room while the sender is full, at most the submit timeout; its
+     * outcome goes to {@code listener} together with {@code context}, exactly once, on a sender thread, so
+     * that the outcome can be matched to the caller's own record (a row, a request) without a map keyed on
+     * the notification. The context is held as given, never read, and may be null. A listener that throws is
+     * logged at WARN and changes nothing.
+     *
+     * @param <C> the type of the context
+     * @throws SenderFullException when no room came within the submit timeout (the listener is not called)
+     * @throws IllegalStateException when the sender is shut down (the listener is not called)
+     * @throws InterruptedException when interrupted while waiting for room (the listener is not called)
+     */
+    <C> void submit(Notification notification, C context, BiConsumer<? super Outcome, ? super C> listener)
+            throws InterruptedException;
+
+    /**
      * Queues a notification only if there is room now.
      *
-     * @return the future of its outcome, or empty when the sender is full
+     * @return the stage of its outcome, or empty when the sender is full
      * @throws IllegalStateException when the sender is shut down
      */
-    Optional<CompletableFuture<Outcome>> offer(Notification notification);
+    Optional<CompletionStage<Outcome>> offer(Notification notification);
 
     /**
      * Queues a notification only if there is room now; its outcome goes to {@code listener} as with
@@ -65,6 +84,16 @@ public interface ApnsSender extends AutoCloseable {
      * @throws IllegalStateException when the sender is shut down
      */
     boolean offer(Notification notification, Consumer<? super Outcome> listener);
+
+    /**
+     * Queues a notification only if there is room now; its outcome goes to {@code listener} together with
+     * {@code context} as with {@link #submit(Notification, Object, BiConsumer)}.
+     *
+     * @param <C> the type of the context
+     * @return true when queued; false when the sender is full (the listener is not called)
+     * @throws IllegalStateException when the sender is shut down
+     */
+    <C> boolean offer(Notification notification, C context, BiConsumer<? super Outcome, ? super C> listener);
 
     /** The counters and gauges now. */
     SenderMetrics metrics();

@@ -32,7 +32,7 @@ public final class FirstPush {
                 .bundleId(bundleId)                   // the apns-topic
                 .build();
         try (ApnsSender sender = session.sender()) {
-            return sender.submit(notification).get(30, TimeUnit.SECONDS);
+            return sender.submit(notification).toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
     }
 }

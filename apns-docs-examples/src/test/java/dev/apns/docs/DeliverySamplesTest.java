@@ -58,7 +58,7 @@ class DeliverySamplesTest {
                     // tag::delivery-unsent[]
                     .build();
             try (ApnsSender sender = session.sender(options)) {
-                Outcome outcome = sender.submit(notification).get();
+                Outcome outcome = sender.submit(notification).toCompletableFuture().get();
                 if (outcome.kind() == Outcome.Kind.UNSENT) {
                     if (outcome.possiblyDelivered()) {        // written, never answered: APNs may have it
                         mayHaveArrived.add(outcome.notification());   // sending it again may show it twice
@@ -87,7 +87,7 @@ class DeliverySamplesTest {
         try (ApnsSession session = apns.session(); ApnsSender sender = session.sender(options)) {
             for (int i = 0; i < count; i++) {
                 futures.add(sender.submit(Notification.of(DeviceToken.fromHex(String.format("%064x", i + 1)),
-                        Payload.builder().alert("n" + i).build())));
+                        Payload.builder().alert("n" + i).build())).toCompletableFuture());
             }
             for (CompletableFuture<Outcome> future : futures) {
                 assertThat(future.get(10, TimeUnit.SECONDS).isAccepted()).isTrue();
@@ -106,7 +106,7 @@ class DeliverySamplesTest {
 
         try (ApnsSession session = apns.session(); ApnsSender sender = session.sender(options)) {
             Outcome outcome = sender.submit(Notification.of(DeviceToken.fromHex("11".repeat(32)),
-                    Payload.builder().alert("hi").build())).get(10, TimeUnit.SECONDS);
+                    Payload.builder().alert("hi").build())).toCompletableFuture().get(10, TimeUnit.SECONDS);
             assertThat(outcome.kind()).isEqualTo(Outcome.Kind.UNSENT);
             assertThat(outcome.possiblyDelivered()).isFalse();
             assertThat(outcome.reason()).hasValueSatisfying(r -> assertThat(r.description()).contains("503"));

@@ -218,7 +218,7 @@ class MigratingSamplesTest {
                 Notification notification = Notification.builder(DeviceToken.fromHex(token), payload)
                         .topic("com.example.app")                                     // was the notification's topic
                         .build();
-                Outcome outcome = sender.submit(notification).get();                  // was sendNotification(..).get()
+                Outcome outcome = sender.submit(notification).toCompletableFuture().get(); // was sendNotification(..).get()
                 if (outcome.isAccepted()) {                                           // was response.isAccepted()
                     accepted.add(UUID.fromString(outcome.apnsId().orElseThrow()));    // was getApnsId()
                 } else if (outcome.kind() == Outcome.Kind.REJECTED) {

@@ -40,6 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -92,7 +93,7 @@ class SendingSamplesTest {
             // end::sending-session[]
             try (session; ApnsSender sender = session.sender(defaultTopic())) {
                 assertThat(sender.submit(Notification.of(TOKEN, Payload.builder().alert("hi").build()))
-                        .get(10, TimeUnit.SECONDS).isAccepted()).isTrue();
+                        .toCompletableFuture().get(10, TimeUnit.SECONDS).isAccepted()).isTrue();
             }
             assertThat(corporateProxy.requests()).isNotEmpty();
         }
@@ -126,7 +127,8 @@ class SendingSamplesTest {
 
         try (ApnsSession session = apns.session(); ApnsSender sender = session.sender()) {
             for (Notification notification : List.of(alert, call, refresh)) {
-                assertThat(sender.submit(notification).get(10, TimeUnit.SECONDS).isAccepted()).isTrue();
+                assertThat(sender.submit(notification).toCompletableFuture().get(10, TimeUnit.SECONDS).isAccepted())
+                        .isTrue();
             }
         }
         List<AcceptedNotification> seen = apns.server.accepted();
@@ -146,10 +148,10 @@ class SendingSamplesTest {
         Payload payload = Payload.builder().alert("hi").build();
 
         try (ApnsSession session = apns.session(); ApnsSender sender = session.sender(options)) {
-            act(sender.submit(Notification.of(TOKEN, payload)).get(10, TimeUnit.SECONDS));
-            act(sender.submit(Notification.of(GONE, payload)).get(10, TimeUnit.SECONDS));
+            act(sender.submit(Notification.of(TOKEN, payload)).toCompletableFuture().get(10, TimeUnit.SECONDS));
+            act(sender.submit(Notification.of(GONE, payload)).toCompletableFuture().get(10, TimeUnit.SECONDS));
             apns.server.serviceUnavailable(2);                 // the first try and the one retry
-            act(sender.submit(Notification.of(TOKEN, payload)).get(10, TimeUnit.SECONDS));
+            act(sender.submit(Notification.of(TOKEN, payload)).toCompletableFuture().get(10, TimeUnit.SECONDS));
         }
 
         assertThat(printed.get(0)).startsWith("apns-id ");
@@ -206,7 +208,7 @@ class SendingSamplesTest {
                     .build();
             ApnsSender sender = session.sender(options);
 
-            Outcome outcome = sender.submit(Notification.of(TOKEN, payload)).get();   // 503, 503, then accepted
+            Outcome outcome = sender.submit(Notification.of(TOKEN, payload)).toCompletableFuture().get(); // 503, 503, accepted
             try {
                 sender.submit(Notification.builder(TOKEN, payload).pushType(PushType.BACKGROUND).build());
             } catch (InvalidNotificationException e) {
@@ -255,6 +257,47 @@ class SendingSamplesTest {
         assertThat(delivered.sum()).isEqualTo(1);
         assertThat(rejected).containsExactly(GONE);
         assertThat(retried).isEmpty();
+    }
+
+    @Test
+    void theContextFormHandsEachOutcomeBackWithTheCallersOwnRecord() throws InterruptedException {
+        apns.server.unregister(GONE.toHex(), Instant.parse("2026-01-01T00:00:00Z"));
+        Payload payload = Payload.builder().alert("hi").build();
+        List<Row> rowsToPush = List.of(new Row(1, TOKEN), new Row(2, GONE));
+
+        try (ApnsSession session = apns.session()) {
+            SenderOptions options = defaultTopic();
+            // tag::sending-context[]
+            BiConsumer<Outcome, Row> onOutcome = (outcome, row) -> row.settle(outcome.kind());   // your record, back
+            try (ApnsSender sender = session.sender(options)) {
+                for (Row row : rowsToPush) {
+                    sender.submit(Notification.of(row.token(), payload), row, onOutcome);
+                }
+            }
+            // end::sending-context[]
+        }
+        assertThat(rowsToPush.get(0).settled).containsExactly(Outcome.Kind.ACCEPTED);
+        assertThat(rowsToPush.get(1).settled).containsExactly(Outcome.Kind.REJECTED);
+    }
+
+    /** A service's own record of one push, as a row of its database would be. */
+    private static final class Row {
+        final long id;
+        private final DeviceToken token;
+        final List<Outcome.Kind> settled = new CopyOnWriteArrayList<>();
+
+        Row(long id, DeviceToken token) {
+            this.id = id;
+            this.token = token;
+        }
+
+        DeviceToken token() {
+            return token;
+        }
+
+        void settle(Outcome.Kind kind) {
+            settled.add(kind);
+        }
     }
 
     @Test

@@ -58,7 +58,7 @@ class ApnsSenderMetricsTest {
 
             List<CompletableFuture<Outcome>> futures = new ArrayList<>();
             for (DeviceToken token : tokens) {
-                futures.add(sender.submit(Notification.of(token, payload)));
+                futures.add(sender.submit(Notification.of(token, payload)).toCompletableFuture());
             }
             for (CompletableFuture<Outcome> future : futures) {
                 future.get(10, TimeUnit.SECONDS);

@@ -99,7 +99,7 @@ class BinarySenderHardeningTest {
     @Test
     void aPayloadTheBinaryFrameCannotCarryIsRefusedAtSubmitAndTheSenderGoesOn() throws Exception {
         ApnsSender sender = session(Duration.ofSeconds(5)).sender(SenderOptions.defaults());
-        CompletableFuture<Outcome> before = sender.submit(notification(1, SHORT));
+        CompletableFuture<Outcome> before = sender.submit(notification(1, SHORT)).toCompletableFuture();
 
         assertThatThrownBy(() -> sender.submit(notification(2, TOO_LONG)))
                 .isInstanceOf(InvalidNotificationException.class)
@@ -108,7 +108,7 @@ class BinarySenderHardeningTest {
         assertThatThrownBy(() -> sender.offer(notification(3, TOO_LONG))).isInstanceOf(InvalidNotificationException.class);
         List<CompletableFuture<Outcome>> after = new ArrayList<>();
         for (int i = 4; i < 14; i++) {
-            after.add(sender.submit(notification(i, SHORT)));
+            after.add(sender.submit(notification(i, SHORT)).toCompletableFuture());
         }
 
         assertThat(before.get(10, TimeUnit.SECONDS).kind()).isEqualTo(Outcome.Kind.ACCEPTED);
@@ -142,7 +142,7 @@ class BinarySenderHardeningTest {
         ApnsSender sender = session.sender(SenderOptions.defaults());
         List<CompletableFuture<Outcome>> outcomes = new ArrayList<>();
         for (int i = 1; i <= 5; i++) {
-            outcomes.add(sender.submit(notification(i, SHORT)));
+            outcomes.add(sender.submit(notification(i, SHORT)).toCompletableFuture());
         }
         Thread.sleep(300); // the worker is now in the stalled handshake (the server counts only finished ones)
 
@@ -181,7 +181,7 @@ class BinarySenderHardeningTest {
         ApnsSender sender = session.sender(stranger.credentials(), SenderOptions.defaults());
         List<CompletableFuture<Outcome>> outcomes = new ArrayList<>();
         for (int i = 1; i <= 20; i++) {
-            outcomes.add(sender.submit(notification(i, SHORT)));
+            outcomes.add(sender.submit(notification(i, SHORT)).toCompletableFuture());
         }
 
         for (CompletableFuture<Outcome> future : outcomes) {
@@ -265,11 +265,11 @@ class BinarySenderHardeningTest {
         ApnsSender sender = session.sender(SenderOptions.builder()
                 .reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(100)).build());
 
-        CompletableFuture<Outcome> first = sender.submit(notification(1, SHORT));
+        CompletableFuture<Outcome> first = sender.submit(notification(1, SHORT)).toCompletableFuture();
         Outcome firstOutcome = first.get(10, TimeUnit.SECONDS);
         List<CompletableFuture<Outcome>> later = new ArrayList<>();
         for (int i = 2; i <= 11; i++) {
-            later.add(sender.submit(notification(i, SHORT)));
+            later.add(sender.submit(notification(i, SHORT)).toCompletableFuture());
         }
 
         assertThat(firstOutcome.kind()).isEqualTo(Outcome.Kind.UNSENT);

@@ -199,7 +199,7 @@ class ChaosTest {
         try (ApnsSender sender = session.sender(CLIENT.credentials(), options)) {
             List<CompletableFuture<Outcome>> futures = new ArrayList<>(notifications.size());
             for (Notification notification : notifications) {
-                futures.add(sender.submit(notification));
+                futures.add(sender.submit(notification).toCompletableFuture());
             }
             for (CompletableFuture<Outcome> future : futures) {
                 outcomes.add(future.get(60, TimeUnit.SECONDS));

@@ -67,7 +67,7 @@ class SentinelWriteRaceTest {
              ApnsSender sender = session.sender(CLIENT.credentials(), SenderOptions.builder().sentinelEvery(500).build())) {
             Payload payload = Payload.builder().alert("race").build();
             for (int i = 1; i <= count; i++) {
-                futures.add(sender.submit(Notification.of(DeviceToken.fromHex(String.format("%064x", i)), payload)));
+                futures.add(sender.submit(Notification.of(DeviceToken.fromHex(String.format("%064x", i)), payload)).toCompletableFuture());
             }
             for (CompletableFuture<Outcome> future : futures) {
                 assertThat(future.get(10, TimeUnit.SECONDS).kind()).isEqualTo(Outcome.Kind.ACCEPTED);

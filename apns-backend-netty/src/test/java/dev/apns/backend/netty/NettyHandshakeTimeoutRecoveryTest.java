@@ -77,7 +77,7 @@ class NettyHandshakeTimeoutRecoveryTest {
         ApnsSender sender = session().sender(SenderOptions.builder().reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500)).build());
         List<CompletableFuture<Outcome>> outcomes = new ArrayList<>();
         for (DeviceToken token : tokens(20)) {
-            outcomes.add(sender.submit(Notification.of(token, Payload.builder().alert("hi").build())));
+            outcomes.add(sender.submit(Notification.of(token, Payload.builder().alert("hi").build())).toCompletableFuture());
         }
         Thread.sleep(4 * CONNECT_TIMEOUT.toMillis()); // several handshakes time out meanwhile
 

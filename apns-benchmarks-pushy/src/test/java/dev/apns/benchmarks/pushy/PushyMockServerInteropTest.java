@@ -134,7 +134,7 @@ class PushyMockServerInteropTest {
                      .http2(Http2Defaults.defaults().withTopic(TOPIC)).build())) {
             List<CompletableFuture<Outcome>> futures = new ArrayList<>();
             for (Notification notification : notifications) {
-                futures.add(sender.submit(notification));
+                futures.add(sender.submit(notification).toCompletableFuture());
             }
             List<Outcome> outcomes = new ArrayList<>();
             for (CompletableFuture<Outcome> future : futures) {

@@ -8,22 +8,32 @@ import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
  * One submitted notification on its way through a {@link StreamSender}, and the future of its outcome
  * when it was submitted without a listener (one object per notification instead of two: at a million
- * notifications a second, what lives until confirmation is what the garbage collector copies). Written
- * by one worker at a time.
+ * notifications a second, what lives until confirmation is what the garbage collector copies). A listener
+ * and its caller's context are kept here as they are, never wrapped in an object of their own; a plain
+ * {@link Consumer} is kept as the context of {@link #TELL_CONSUMER}. The future is never handed out
+ * itself, only a {@link #minimalCompletionStage() view} of it. Written by one worker at a time.
  */
 final class StreamEntry extends CompletableFuture<Outcome> {
     private static final Logger LOG = LoggerFactory.getLogger(StreamEntry.class);
     private static final AtomicIntegerFieldUpdater<StreamEntry> FINISHED =
             AtomicIntegerFieldUpdater.newUpdater(StreamEntry.class, "finished");
 
+    /** The listener of {@link dev.apns.ApnsSender#submit(Notification, Consumer)}, kept as a context. */
+    @SuppressWarnings("unchecked")
+    static final BiConsumer<Outcome, Object> TELL_CONSUMER =
+            (outcome, consumer) -> ((Consumer<? super Outcome>) consumer).accept(outcome);
+
     final Notification notification;
-    /** Told the outcome instead of completing this future; null for a future. */
-    private final Consumer<? super Outcome> listener;
+    /** Told the outcome and {@link #context} instead of completing this future; null for a future. */
+    private final BiConsumer<? super Outcome, Object> listener;
+    /** Given back to the listener with the outcome; may be null. */
+    private final Object context;
     long sequence;
     long identifier;
     long writtenAtNanos;
@@ -48,9 +58,17 @@ final class StreamEntry extends CompletableFuture<Outcome> {
 
     private volatile int finished;
 
-    StreamEntry(Notification notification, Consumer<? super Outcome> listener) {
+    /** An entry whose outcome completes this future. */
+    StreamEntry(Notification notification) {
+        this(notification, null, null);
+    }
+
+    /** An entry whose outcome goes to {@code listener} with {@code context}; a null listener means the future. */
+    @SuppressWarnings("unchecked")
+    <C> StreamEntry(Notification notification, C context, BiConsumer<? super Outcome, ? super C> listener) {
         this.notification = notification;
-        this.listener = listener;
+        this.context = context;
+        this.listener = (BiConsumer<? super Outcome, Object>) listener;
     }
 
     /**
@@ -73,7 +91,7 @@ final class StreamEntry extends CompletableFuture<Outcome> {
             return;
         }
         try {
-            listener.accept(outcome);
+            listener.accept(outcome, context);
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {

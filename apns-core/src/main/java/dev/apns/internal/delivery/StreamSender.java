@@ -30,7 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -123,25 +124,40 @@ public final class StreamSender implements ApnsSender {
     }
 
     @Override
-    public CompletableFuture<Outcome> submit(Notification notification) throws InterruptedException {
-        return submitEntry(new StreamEntry(Objects.requireNonNull(notification, "notification"), null));
+    public CompletionStage<Outcome> submit(Notification notification) throws InterruptedException {
+        // A view: the caller can neither complete nor cancel the entry, which stays the sender's to complete.
+        return submitEntry(new StreamEntry(Objects.requireNonNull(notification, "notification")))
+                .minimalCompletionStage();
     }
 
     @Override
     public void submit(Notification notification, Consumer<? super Outcome> listener) throws InterruptedException {
         submitEntry(new StreamEntry(Objects.requireNonNull(notification, "notification"),
+                Objects.requireNonNull(listener, "listener"), StreamEntry.TELL_CONSUMER));
+    }
+
+    @Override
+    public <C> void submit(Notification notification, C context, BiConsumer<? super Outcome, ? super C> listener)
+            throws InterruptedException {
+        submitEntry(new StreamEntry(Objects.requireNonNull(notification, "notification"), context,
                 Objects.requireNonNull(listener, "listener")));
     }
 
     @Override
-    public Optional<CompletableFuture<Outcome>> offer(Notification notification) {
-        StreamEntry entry = new StreamEntry(Objects.requireNonNull(notification, "notification"), null);
-        return offerEntry(entry) ? Optional.of(entry) : Optional.empty();
+    public Optional<CompletionStage<Outcome>> offer(Notification notification) {
+        StreamEntry entry = new StreamEntry(Objects.requireNonNull(notification, "notification"));
+        return offerEntry(entry) ? Optional.of(entry.minimalCompletionStage()) : Optional.empty();
     }
 
     @Override
     public boolean offer(Notification notification, Consumer<? super Outcome> listener) {
         return offerEntry(new StreamEntry(Objects.requireNonNull(notification, "notification"),
+                Objects.requireNonNull(listener, "listener"), StreamEntry.TELL_CONSUMER));
+    }
+
+    @Override
+    public <C> boolean offer(Notification notification, C context, BiConsumer<? super Outcome, ? super C> listener) {
+        return offerEntry(new StreamEntry(Objects.requireNonNull(notification, "notification"), context,
                 Objects.requireNonNull(listener, "listener")));
     }
 

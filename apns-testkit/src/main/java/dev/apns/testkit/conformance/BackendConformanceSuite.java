@@ -71,6 +71,7 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -82,6 +83,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -509,6 +511,13 @@ public abstract class BackendConformanceSuite extends TransportAreas {
             return SenderOptions.builder().reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(200));
         }
 
+        /** 1,000 notifications, of which the server rejects the 300th with status 8. */
+        private List<Notification> thousandRejectingThe300th() {
+            List<Notification> notifications = notifications(1_000);
+            server.rejectToken(notifications.get(299).token(), Status.of(8));
+            return notifications;
+        }
+
         private List<Notification> notifications(int count) {
             return tokens(count).stream().map(token -> Notification.of(token, payload)).toList();
         }
@@ -516,7 +525,7 @@ public abstract class BackendConformanceSuite extends TransportAreas {
         private List<Outcome> submitAll(ApnsSender sender, List<Notification> notifications) throws Exception {
             List<CompletableFuture<Outcome>> futures = new ArrayList<>();
             for (Notification notification : notifications) {
-                futures.add(sender.submit(notification));
+                futures.add(sender.submit(notification).toCompletableFuture());
             }
             List<Outcome> outcomes = new ArrayList<>();
             for (CompletableFuture<Outcome> future : futures) {
@@ -705,7 +714,7 @@ public abstract class BackendConformanceSuite extends TransportAreas {
                 if (future.isEmpty()) {
                     break;
                 }
-                futures.add(future.get());
+                futures.add(future.get().toCompletableFuture());
             }
             assertThat(futures).hasSize(20_000);
             assertThat(sender.offer(Notification.of(DeviceToken.fromHex("ab".repeat(32)), payload))).isEmpty();
@@ -742,9 +751,8 @@ public abstract class BackendConformanceSuite extends TransportAreas {
         @Timeout(20)
         @DisplayName("[sender-14] a listener hears each notification's outcome exactly once, and one that throws changes nothing")
         void listenerHearsEachOutcomeOnce() throws Exception {
-            List<Notification> notifications = notifications(1_000);
+            List<Notification> notifications = thousandRejectingThe300th();
             DeviceToken bad = notifications.get(299).token();
-            server.rejectToken(bad, Status.of(8));
             ApnsSender sender = sender(options());
             Map<Notification, List<Outcome>> heard = new ConcurrentHashMap<>();
             AtomicInteger calls = new AtomicInteger();
@@ -769,6 +777,57 @@ public abstract class BackendConformanceSuite extends TransportAreas {
             assertThat(received()).doesNotHaveDuplicates().hasSize(999).doesNotContain(bad);
             sender.shutdown(Duration.ofSeconds(5));
             assertThat(calls).as("no outcome is heard twice, not even at shutdown").hasValue(notifications.size());
+        }
+
+        @Test
+        @Timeout(20)
+        @DisplayName("[sender-19] a context comes back with each outcome exactly once (submit and offer), and completing "
+                + "a stage's toCompletableFuture() copy does not change the outcome the sender reports")
+        void contextComesBackWithEachOutcomeOnce() throws Exception {
+            List<Notification> notifications = thousandRejectingThe300th();
+            Map<Integer, List<Outcome>> heard = new ConcurrentHashMap<>();
+            CountDownLatch all = new CountDownLatch(notifications.size());
+            AtomicInteger calls = new AtomicInteger();
+            ApnsSender sender = sender(options());
+            BiConsumer<Outcome, Integer> listener = (outcome, index) -> {
+                heard.computeIfAbsent(index, i -> new CopyOnWriteArrayList<>()).add(outcome);
+                calls.incrementAndGet();
+                all.countDown();
+            };
+
+            for (int i = 0; i < notifications.size(); i++) {
+                if (i % 2 == 0) {
+                    sender.submit(notifications.get(i), i, listener);
+                } else {
+                    assertThat(sender.offer(notifications.get(i), i, listener)).as("offer #%d", i).isTrue();
+                }
+            }
+
+            assertThat(all.await(15, TimeUnit.SECONDS)).as("every outcome heard within 15 s").isTrue();
+            assertThat(heard).hasSize(notifications.size()).allSatisfy((index, outcomes) -> {
+                assertThat(outcomes).as("outcomes with context %d", index).hasSize(1);
+                assertThat(outcomes.get(0).notification()).as("the outcome that came with context %d", index)
+                        .isSameAs(notifications.get(index));
+            });
+            assertThat(heard.get(299).get(0).status()).contains(Status.of(8));
+
+            Notification viewed = Notification.of(DeviceToken.fromHex("ef".repeat(32)), payload);
+            CompletionStage<Outcome> stage = sender.submit(viewed);
+            CompletableFuture<Outcome> copy = stage.toCompletableFuture();
+            Outcome forged = Outcome.unsent(viewed, new IllegalStateException("completed by the caller"));
+            copy.complete(forged);
+            stage.toCompletableFuture().cancel(true);
+            Outcome reported = stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertThat(reported).as("what the sender reports for a stage whose copies were completed and cancelled")
+                    .isNotSameAs(forged).matches(Outcome::isAccepted, "accepted");
+            assertThat(stage.thenApply(Outcome::kind).toCompletableFuture().get(10, TimeUnit.SECONDS))
+                    .isEqualTo(Outcome.Kind.ACCEPTED);
+
+            sender.shutdown(Duration.ofSeconds(5));
+            assertThat(calls).as("no context comes back twice, not even at shutdown").hasValue(notifications.size());
+            assertThat(received()).doesNotHaveDuplicates().hasSize(1_000).contains(viewed.token())
+                    .doesNotContain(notifications.get(299).token());
+            assertThat(sender.metrics().accepted()).isEqualTo(1_000);
         }
 
         @Test
@@ -804,7 +863,7 @@ public abstract class BackendConformanceSuite extends TransportAreas {
             ApnsSender sender = sender(options().maxPending(2_000).submitTimeout(Duration.ofMillis(300)));
             List<CompletableFuture<Outcome>> futures = new ArrayList<>();
             for (Notification notification : notifications(2_000)) {
-                futures.add(sender.submit(notification));
+                futures.add(sender.submit(notification).toCompletableFuture());
             }
 
             long began = System.nanoTime();
@@ -816,7 +875,7 @@ public abstract class BackendConformanceSuite extends TransportAreas {
 
             ExecutorService producer = Executors.newSingleThreadExecutor();
             try {
-                Future<CompletableFuture<Outcome>> waiting = producer.submit(() -> sender.submit(late));
+                Future<CompletableFuture<Outcome>> waiting = producer.submit(() -> sender.submit(late).toCompletableFuture());
                 server.resumeReading(); // room frees up once the server reads and confirms what it holds
                 CompletableFuture<Outcome> outcome = waiting.get(10, TimeUnit.SECONDS);
                 assertThat(outcome.get(10, TimeUnit.SECONDS).kind()).isEqualTo(Outcome.Kind.ACCEPTED);
@@ -841,7 +900,7 @@ public abstract class BackendConformanceSuite extends TransportAreas {
             ApnsSender sender = sender(options().reconnectBackoff(Duration.ofMillis(40), Duration.ofSeconds(1)));
             List<CompletableFuture<Outcome>> futures = new ArrayList<>();
             for (Notification notification : notifications) {
-                futures.add(sender.submit(notification));
+                futures.add(sender.submit(notification).toCompletableFuture());
             }
             assertThat(server.awaitUntil(s -> s.connectionsAccepted() == 1, WAIT)).as("the first connection").isTrue();
             server.refuseHandshakes(true);

@@ -126,7 +126,7 @@ public abstract class Http2ProtocolKit {
     private static List<Outcome> submitAll(ApnsSender sender, List<Notification> notifications) throws Exception {
         List<CompletableFuture<Outcome>> futures = new ArrayList<>();
         for (Notification n : notifications) {
-            futures.add(sender.submit(n));
+            futures.add(sender.submit(n).toCompletableFuture());
         }
         List<Outcome> outcomes = new ArrayList<>();
         for (CompletableFuture<Outcome> future : futures) {
@@ -318,7 +318,7 @@ public abstract class Http2ProtocolKit {
                 .hasMessageContaining("4096");
 
         ApnsSender unchecked = sender(options().http2(Http2Defaults.defaults().withTopic(TOPIC).withChecks(false)));
-        Outcome outcome = unchecked.submit(large).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        Outcome outcome = unchecked.submit(large).toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(outcome.kind()).isEqualTo(Outcome.Kind.REJECTED);
         assertThat(outcome.reason().map(r -> ((Http2Reason) r).code())).contains(Http2Reason.Code.PAYLOAD_TOO_LARGE);
     }
@@ -363,7 +363,7 @@ public abstract class Http2ProtocolKit {
         server.stopAnswering();
         List<CompletableFuture<Outcome>> futures = new ArrayList<>();
         for (Notification n : notifications(40).subList(10, 40)) {
-            futures.add(sender.submit(n));
+            futures.add(sender.submit(n).toCompletableFuture());
         }
         assertThat(server.awaitUntil(() -> server.connectionsAccepted() >= 2, WAIT))
                 .as("the stuck connection is replaced after the answer timeout").isTrue();
@@ -397,7 +397,7 @@ public abstract class Http2ProtocolKit {
         server.stopAnswering();
         List<CompletableFuture<Outcome>> futures = new ArrayList<>();
         for (Notification n : notifications(25).subList(5, 25)) {
-            futures.add(sender.submit(n));
+            futures.add(sender.submit(n).toCompletableFuture());
         }
         assertThat(server.awaitUntil(() -> server.processedCount() >= 25, WAIT)).isTrue();
 
@@ -449,7 +449,7 @@ public abstract class Http2ProtocolKit {
                     default -> server.serviceUnavailable(1 + random.nextInt(20));
                 }
             }
-            futures.add(sender.submit(all.get(i)));
+            futures.add(sender.submit(all.get(i)).toCompletableFuture());
         }
         List<Outcome> outcomes = new ArrayList<>();
         for (CompletableFuture<Outcome> future : futures) {
