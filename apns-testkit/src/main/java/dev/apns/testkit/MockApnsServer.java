@@ -11,8 +11,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
@@ -66,11 +64,9 @@ import javax.net.ssl.SSLSocketFactory;
  */
 public final class MockApnsServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MockApnsServer.class);
-    private static final byte[] LOOPBACK = {127, 0, 0, 1};
     private static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
     private static final long JOIN_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long ACCEPT_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-    private static final int BACKLOG = 128;
 
     private final TestCertificates certificates;
     private final boolean requireClientCertificate;
@@ -101,6 +97,33 @@ public final class MockApnsServer implements AutoCloseable {
     private int feedbackSerial;
     private final Set<ServerConnection> connections = new LinkedHashSet<>();
     private final Set<Thread> threads = new HashSet<>();
+    /** What the accept loops ({@link MockSockets#acceptLoop}) call back. */
+    private final MockSockets.Acceptor acceptor = new MockSockets.Acceptor() {
+        @Override
+        public boolean isClosed() {
+            return read(() -> closed);
+        }
+
+        @Override
+        public boolean pauseAfterAcceptFailure() {
+            return MockApnsServer.this.pauseAfterAcceptFailure();
+        }
+
+        @Override
+        public void accepted(Socket socket, boolean isGateway, String kind, int port) {
+            startConnection(socket, isGateway, kind, port);
+        }
+
+        @Override
+        public void acceptorEnded() {
+            lock.lock();
+            try {
+                threads.remove(Thread.currentThread());
+            } finally {
+                lock.unlock();
+            }
+        }
+    };
 
     // The script.
     private final Map<DeviceToken, Status> rejectedTokens = new HashMap<>();
@@ -150,19 +173,21 @@ public final class MockApnsServer implements AutoCloseable {
         this.socketFactory = context.getSocketFactory();
         List<String> supported = Arrays.asList(context.getSupportedSSLParameters().getProtocols());
         this.protocols = PROTOCOLS.stream().filter(supported::contains).toArray(String[]::new);
-        this.gatewayListener = bind(builder.port, "gateway");
+        this.gatewayListener = MockSockets.bind(builder.port, "gateway");
         try {
-            this.feedbackListener = bind(builder.feedbackPort, "feedback");
+            this.feedbackListener = MockSockets.bind(builder.feedbackPort, "feedback");
         } catch (RuntimeException e) {
-            closeListener(gatewayListener);
+            MockSockets.closeListener(gatewayListener);
             throw e;
         }
         this.gateway = new Endpoint("127.0.0.1", gatewayListener.getLocalPort());
         this.feedback = new Endpoint("127.0.0.1", feedbackListener.getLocalPort());
         lock.lock();
         try {
-            startThread(() -> acceptLoop(gatewayListener, true), "mock-apns-gateway-acceptor-" + gateway.port());
-            startThread(() -> acceptLoop(feedbackListener, false), "mock-apns-feedback-acceptor-" + feedback.port());
+            startThread(() -> MockSockets.acceptLoop(gatewayListener, true, acceptor),
+                    "mock-apns-gateway-acceptor-" + gateway.port());
+            startThread(() -> MockSockets.acceptLoop(feedbackListener, false, acceptor),
+                    "mock-apns-feedback-acceptor-" + feedback.port());
         } finally {
             lock.unlock();
         }
@@ -635,8 +660,8 @@ public final class MockApnsServer implements AutoCloseable {
                 return;
             }
             closed = true;
-            closeListener(gatewayListener);
-            closeListener(feedbackListener);
+            MockSockets.closeListener(gatewayListener);
+            MockSockets.closeListener(feedbackListener);
             for (ServerConnection connection : connections) {
                 connection.forceClose();
             }
@@ -646,21 +671,7 @@ public final class MockApnsServer implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        long deadline = System.nanoTime() + JOIN_LIMIT_NANOS;
-        for (Thread thread : running) {
-            long remainingMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-            try {
-                thread.join(remainingMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                log.warn("Interrupted while waiting for the mock APNs server's threads to end");
-                return;
-            }
-            if (thread.isAlive()) {
-                log.warn("Mock APNs server thread {} did not end within {} s of close()", thread.getName(),
-                        TimeUnit.NANOSECONDS.toSeconds(JOIN_LIMIT_NANOS));
-            }
-        }
+        MockSockets.joinAll(running, JOIN_LIMIT_NANOS);
         log.debug("Mock APNs server closed");
     }
 
@@ -988,35 +999,6 @@ public final class MockApnsServer implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------
     // Internals.
 
-    private void acceptLoop(ServerSocket listener, boolean isGateway) {
-        String kind = isGateway ? "gateway" : "feedback";
-        try {
-            while (true) {
-                Socket raw;
-                try {
-                    raw = listener.accept();
-                } catch (IOException e) {
-                    if (read(() -> closed)) {
-                        return;
-                    }
-                    log.debug("Accepting a {} connection failed: {}", kind, e.toString());
-                    if (!pauseAfterAcceptFailure()) {
-                        return;
-                    }
-                    continue;
-                }
-                startConnection(raw, isGateway, kind, listener.getLocalPort());
-            }
-        } finally {
-            lock.lock();
-            try {
-                threads.remove(Thread.currentThread());
-            } finally {
-                lock.unlock();
-            }
-        }
-    }
-
     private boolean pauseAfterAcceptFailure() {
         lock.lock();
         try {
@@ -1042,7 +1024,7 @@ public final class MockApnsServer implements AutoCloseable {
         lock.lock();
         try {
             if (closed) {
-                closeSocket(raw);
+                MockSockets.closeSocket(raw);
                 return;
             }
             String name = "mock-apns-" + kind + "-" + port + "-" + (++threadSerial);
@@ -1090,39 +1072,6 @@ public final class MockApnsServer implements AutoCloseable {
             return reader.get();
         } finally {
             lock.unlock();
-        }
-    }
-
-    private static ServerSocket bind(int port, String kind) {
-        ServerSocket listener = null;
-        try {
-            listener = new ServerSocket();
-            listener.setReuseAddress(true);
-            listener.bind(new InetSocketAddress(InetAddress.getByAddress(LOOPBACK), port), BACKLOG);
-            return listener;
-        } catch (IOException e) {
-            closeListener(listener);
-            throw new UncheckedIOException("The mock APNs server could not bind its " + kind + " listener to 127.0.0.1:"
-                    + port + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void closeListener(ServerSocket listener) {
-        if (listener == null) {
-            return;
-        }
-        try {
-            listener.close();
-        } catch (IOException e) {
-            log.debug("Closing a listener failed: {}", e.toString());
-        }
-    }
-
-    private static void closeSocket(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException e) {
-            log.debug("Closing a socket failed: {}", e.toString());
         }
     }
 
