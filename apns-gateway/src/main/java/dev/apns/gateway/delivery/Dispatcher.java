@@ -62,6 +62,8 @@ public final class Dispatcher implements AutoCloseable {
     private final MeterRegistry registry;
     private final Counter retried;
     private final Counter failed;
+    /** The counter of each final result and reason seen, by "result/reason". */
+    private final Map<String, Counter> finished = new ConcurrentHashMap<>();
     private final Timer latency;
     private final AtomicLong claimedTotal = new AtomicLong();
     private volatile boolean woken;
@@ -269,8 +271,11 @@ public final class Dispatcher implements AutoCloseable {
         if (state == NotificationState.FAILED) {
             failed.increment();
         } else {
-            Counter.builder("apns.gateway.notifications").tag("result", state.wireName())
-                    .tag("reason", result.reason() == null ? "none" : result.reason()).register(registry).increment();
+            String reason = result.reason() == null ? "none" : result.reason();
+            // One lookup in a map of our own per notification, not a registration with the registry.
+            finished.computeIfAbsent(state.wireName() + '/' + reason, key -> Counter.builder("apns.gateway.notifications")
+                    .tag("result", state.wireName()).tag("reason", reason)
+                    .description("notifications by final result").register(registry)).increment();
         }
         recorder.add(new Recorder.Entry(claimed.notification().app(), new NotificationUpdate(claimed.id(), state,
                 result, 0, possiblySent), dead, disconnection));
