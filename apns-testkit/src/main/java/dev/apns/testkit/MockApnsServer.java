@@ -139,6 +139,7 @@ public final class MockApnsServer implements AutoCloseable {
     private long throttleGeneration;
     private long errorResponseDelayNanos;
     private boolean refuseHandshakes;
+    private int handshakesToRefuse;
     private boolean stallHandshakes;
     private final List<FeedbackEntry> feedbackEntries = new ArrayList<>();
     private int feedbackChunkBytes;
@@ -438,6 +439,17 @@ public final class MockApnsServer implements AutoCloseable {
     }
 
     /**
+     * Refuses the next {@code count} new connections as {@link #refuseHandshakes(boolean)} does, then accepts
+     * again: a server that is briefly unreachable, whenever the client happens to reconnect.
+     */
+    public void refuseNextHandshakes(int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count must not be negative, was " + count);
+        }
+        script(() -> handshakesToRefuse = count);
+    }
+
+    /**
      * While true, new connections are accepted but their ClientHello is never read or answered. Turning it off
      * lets stalled connections continue their handshake; {@link #reset()} and {@link #close()} close them.
      */
@@ -498,6 +510,7 @@ public final class MockApnsServer implements AutoCloseable {
             throttleGeneration++;
             errorResponseDelayNanos = 0;
             refuseHandshakes = false;
+            handshakesToRefuse = 0;
             stallHandshakes = false;
             feedbackEntries.clear();
             feedbackChunkBytes = 0;
@@ -698,7 +711,10 @@ public final class MockApnsServer implements AutoCloseable {
     boolean refusesHandshakes(ServerConnection connection) {
         lock.lock();
         try {
-            if (refuseHandshakes && !closed) {
+            if ((refuseHandshakes || handshakesToRefuse > 0) && !closed) {
+                if (handshakesToRefuse > 0) {
+                    handshakesToRefuse--;
+                }
                 refusedConnections++;
                 observed();
                 return true;

@@ -33,9 +33,12 @@ import java.util.Arrays;
  * @param resend batch indices to send again on a new connection, in order
  * @param handBack batch indices to hand back to the caller, in order
  * @param error what went wrong that is not one token's fault, or {@code null}
+ * @param unanswered batch indices (among {@code resend} and {@code handBack}) that were written and that no answer
+ *     settled: the connection died without an error response, or the error response named none of them, so the
+ *     server may have processed them and sending them again may duplicate them
  */
 public record AttemptOutcome(int[] accepted, int rejected, Status rejectedStatus, int[] resend, int[] handBack,
-                             DeliveryError error) {
+                             DeliveryError error, int[] unanswered) {
 
     /** How the connection's share of the batch ended. */
     public enum Ending {
@@ -73,7 +76,7 @@ public record AttemptOutcome(int[] accepted, int rejected, Status rejectedStatus
         switch (ending) {
             case CONFIRMED:
                 return new AttemptOutcome(slice(pending, 0, written), -1, null, slice(pending, written, pending.length),
-                        NONE, null);
+                        NONE, null, NONE);
             case DIED: {
                 if (deathCause != null && FailureClassifier.isPermanent(deathCause)) {
                     return refusedForGood(pending, written, deathCause, endpoint);
@@ -86,7 +89,7 @@ public record AttemptOutcome(int[] accepted, int rejected, Status rejectedStatus
                 DeliveryError error = deathCause == null
                         ? new DeliveryError(text + ".", java.util.Optional.empty(), java.util.Optional.empty())
                         : DeliveryError.ofCause(text + ".", deathCause);
-                return new AttemptOutcome(NONE, -1, null, pending.clone(), NONE, error);
+                return new AttemptOutcome(NONE, -1, null, pending.clone(), NONE, error, slice(pending, 0, written));
             }
             case ERROR_RESPONSE:
                 return afterErrorResponse(pending, written, firstIdentifier, response, endpoint);
@@ -111,7 +114,7 @@ public record AttemptOutcome(int[] accepted, int rejected, Status rejectedStatus
         String text = "The connection to " + endpoint + " ended because " + why + (written == 0 ? ""
                 : "; the server did not process the " + written + " notification(s) written on it") + ". A new "
                 + "connection would fail the same way, so all " + pending.length + " are handed back, not resent.";
-        return new AttemptOutcome(NONE, -1, null, NONE, pending.clone(), DeliveryError.ofCause(text, deathCause));
+        return new AttemptOutcome(NONE, -1, null, NONE, pending.clone(), DeliveryError.ofCause(text, deathCause), NONE);
     }
 
     private static AttemptOutcome afterErrorResponse(int[] pending, int written, long firstIdentifier,
@@ -129,31 +132,31 @@ public record AttemptOutcome(int[] accepted, int rejected, Status rejectedStatus
                     + " in this send";
             if (category == Status.Category.CONTENT) {
                 return new AttemptOutcome(NONE, -1, null, NONE, pending.clone(),
-                        DeliveryError.ofStatus(text + "; they are handed back.", status));
+                        DeliveryError.ofStatus(text + "; they are handed back.", status), slice(pending, 0, written));
             }
             DeliveryError error = category == Status.Category.SHUTDOWN
                     ? null
                     : DeliveryError.ofStatus(text + "; all of them are resent (at-least-once).", status);
-            return new AttemptOutcome(NONE, -1, null, pending.clone(), NONE, error);
+            return new AttemptOutcome(NONE, -1, null, pending.clone(), NONE, error, slice(pending, 0, written));
         }
         switch (category) {
             case TOKEN:
                 return new AttemptOutcome(slice(pending, 0, position), pending[position], status,
-                        slice(pending, position + 1, pending.length), NONE, null);
+                        slice(pending, position + 1, pending.length), NONE, null, NONE);
             case SHUTDOWN:
                 return new AttemptOutcome(slice(pending, 0, position + 1), -1, null,
-                        slice(pending, position + 1, pending.length), NONE, null);
+                        slice(pending, position + 1, pending.length), NONE, null, NONE);
             case TRANSIENT:
                 return new AttemptOutcome(slice(pending, 0, position), -1, null, slice(pending, position, pending.length),
                         NONE, DeliveryError.ofStatus("The server at " + endpoint + " reported '" + status.description()
-                                + "' for a notification; it and those after it are resent.", status));
+                                + "' for a notification; it and those after it are resent.", status), NONE);
             case CONTENT:
             default:
                 return new AttemptOutcome(slice(pending, 0, position), -1, null, NONE,
                         slice(pending, position, pending.length),
                         DeliveryError.ofStatus("The server at " + endpoint + " refused the notification's content: '"
                                 + status.description() + "'. Resending the same content cannot succeed, so it and the "
-                                + "notifications after it are handed back.", status));
+                                + "notifications after it are handed back.", status), NONE);
         }
     }
 
@@ -174,7 +177,8 @@ public record AttemptOutcome(int[] accepted, int rejected, Status rejectedStatus
     public boolean equals(Object other) {
         return other instanceof AttemptOutcome that && Arrays.equals(accepted, that.accepted) && rejected == that.rejected
                 && java.util.Objects.equals(rejectedStatus, that.rejectedStatus) && Arrays.equals(resend, that.resend)
-                && Arrays.equals(handBack, that.handBack) && java.util.Objects.equals(error, that.error);
+                && Arrays.equals(handBack, that.handBack) && java.util.Objects.equals(error, that.error)
+                && Arrays.equals(unanswered, that.unanswered);
     }
 
     @Override
@@ -185,6 +189,6 @@ public record AttemptOutcome(int[] accepted, int rejected, Status rejectedStatus
     @Override
     public String toString() {
         return "AttemptOutcome[accepted=" + accepted.length + ", rejected=" + rejected + ", resend=" + resend.length
-                + ", handBack=" + handBack.length + ", error=" + error + "]";
+                + ", handBack=" + handBack.length + ", unanswered=" + unanswered.length + ", error=" + error + "]";
     }
 }

@@ -53,6 +53,8 @@ public final class BatchSender {
     private final List<Rejection> rejections = new ArrayList<>();
     private final List<DeliveryError> errors = new ArrayList<>();
     private final BitSet handBack = new BitSet();
+    /** Written at least once with no answer about them: the server may have them. */
+    private final BitSet unanswered = new BitSet();
     private int resent;
 
     public BatchSender(SessionEngine session, PoolKey key, Message message) {
@@ -70,6 +72,7 @@ public final class BatchSender {
         int[] pending = new int[tokens.size()];
         Arrays.setAll(pending, i -> i);
         int attemptsWithoutProgress = 0;
+        int deathsWithoutAnswer = 0;
         long backoff = BACKOFF_START_MILLIS;
         while (pending.length > 0) {
             if (session.isClosed()) {
@@ -107,6 +110,11 @@ public final class BatchSender {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 session.discard(connection);
+                for (int index : pending) {
+                    if (everWritten.get(index)) {
+                        unanswered.set(index);
+                    }
+                }
                 giveBack(pending, new DeliveryError("The sending thread was interrupted; these notifications may or may "
                         + "not have been delivered.", Optional.empty(), Optional.of(e)));
                 break;
@@ -127,7 +135,20 @@ public final class BatchSender {
             }
             if (outcome.madeProgress()) {
                 attemptsWithoutProgress = 0;
+                deathsWithoutAnswer = 0;
                 backoff = BACKOFF_START_MILLIS;
+            } else if (outcome.unanswered().length > 0 && !isPermanentDeath(connection, outcome)) {
+                // The connection carried notifications and then died without a word: reaching the server is not the
+                // problem, so the connect attempts start again; but a server that drops every connection this way
+                // must not be fed the same notifications for ever.
+                attemptsWithoutProgress = 0;
+                backoff = BACKOFF_START_MILLIS;
+                if (++deathsWithoutAnswer >= config.maxAttemptsWithoutProgress()) {
+                    giveBack(pending, new DeliveryError("Gave up after " + deathsWithoutAnswer + " connection(s) in a row "
+                            + "to " + key.endpoint() + " that ended without answering anything written on them.",
+                            Optional.empty(), Optional.empty()));
+                    break;
+                }
             } else if (++attemptsWithoutProgress >= config.maxAttemptsWithoutProgress()
                     || isPermanentDeath(connection, outcome)) {
                 giveBack(pending, new DeliveryError("Gave up after " + attemptsWithoutProgress + " connection attempt(s) in a row "
@@ -258,6 +279,9 @@ public final class BatchSender {
         for (int index : outcome.handBack()) {
             handBack.set(index);
         }
+        for (int index : outcome.unanswered()) {
+            unanswered.set(index);
+        }
         if (outcome.error() != null) {
             errors.add(outcome.error());
         }
@@ -286,14 +310,18 @@ public final class BatchSender {
             acceptedTokens.add(tokens.get(i));
         }
         Optional<Message> retry = Optional.empty();
+        List<DeviceToken> possiblyDelivered = new ArrayList<>();
         if (!handBack.isEmpty()) {
             List<DeviceToken> retryTokens = new ArrayList<>(handBack.cardinality());
             for (int i = handBack.nextSetBit(0); i >= 0; i = handBack.nextSetBit(i + 1)) {
                 retryTokens.add(tokens.get(i));
+                if (unanswered.get(i)) {
+                    possiblyDelivered.add(tokens.get(i));
+                }
             }
             retry = Optional.of(message.withTokens(retryTokens));
         }
-        return new Result(message, acceptedTokens, rejections, errors, retry, resent);
+        return new Result(message, acceptedTokens, rejections, errors, retry, possiblyDelivered, resent);
     }
 
     private static boolean sleep(long millis) {

@@ -86,6 +86,7 @@ public final class Http2Batch {
         List<DeviceToken> accepted = new ArrayList<>();
         List<Rejection> rejections = new ArrayList<>();
         List<DeviceToken> retry = new ArrayList<>();
+        List<DeviceToken> possiblyDelivered = new ArrayList<>();
         Map<String, DeliveryError> errors = new LinkedHashMap<>();
         for (int i = 0; i < outcomes.length; i++) {
             Outcome outcome = outcomes[i];
@@ -95,6 +96,9 @@ public final class Http2Batch {
                 case REJECTED -> rejections.add(new Rejection(token, outcome.reason().orElseThrow()));
                 case UNSENT -> {
                     retry.add(token);
+                    if (outcome.possiblyDelivered()) {
+                        possiblyDelivered.add(token);
+                    }
                     Throwable cause = outcome.cause().orElseThrow();
                     String description = String.valueOf(cause.getMessage());
                     errors.putIfAbsent(description, DeliveryError.ofCause(description, cause));
@@ -102,6 +106,7 @@ public final class Http2Batch {
             }
         }
         return new Result(message, accepted, rejections, new ArrayList<>(errors.values()),
-                retry.isEmpty() ? Optional.empty() : Optional.of(message.withTokens(retry)), resent);
+                retry.isEmpty() ? Optional.empty() : Optional.of(message.withTokens(retry)), possiblyDelivered,
+                resent);
     }
 }
