@@ -152,4 +152,26 @@ class AttemptOutcomeTest {
                 .contains("handed back").doesNotContain("at-least-once").doesNotContain("are resent");
         assertThat(outcome.error().cause()).contains(alert);
     }
+    @Test
+    void aSilentDeathLeavesEveryWrittenNotificationUnansweredAndTheUnwrittenOnesNot() {
+        AttemptOutcome outcome = AttemptOutcome.decide(TEN, 7, 1, Ending.DIED, null, new EOFException("closed"), ENDPOINT);
+        assertThat(outcome.resend()).containsExactly(TEN);
+        assertThat(outcome.unanswered()).containsExactly(range(100, 107));
+        assertThat(outcome.madeProgress()).isFalse();
+    }
+
+    @Test
+    void anErrorResponseNamingNoneOfOursLeavesTheWrittenUnanswered() {
+        assertThat(afterError(TEN, 6, 200, 1, 7).unanswered()).containsExactly(range(100, 106));
+        assertThat(afterError(TEN, 6, 200, 7, 7).unanswered()).as("content status, handed back")
+                .containsExactly(range(100, 106));
+    }
+
+    @Test
+    void anErrorResponseNamingOneOfOursAnswersForEveryWrittenNotification() {
+        for (int status : new int[] {1, 7, 8, 10}) {
+            assertThat(afterError(TEN, 10, 1, status, 4).unanswered()).as("status %d", status).isEmpty();
+        }
+        assertThat(AttemptOutcome.decide(TEN, 10, 1, Ending.CONFIRMED, null, null, ENDPOINT).unanswered()).isEmpty();
+    }
 }
