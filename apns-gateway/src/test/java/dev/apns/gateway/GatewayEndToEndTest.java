@@ -252,6 +252,13 @@ abstract class GatewayEndToEndTest {
         assertThat(wrongPriority.status()).isEqualTo(400);
         assertThat(wrongPriority.body().get("error").asText()).containsIgnoringCase("priority");
 
+        RestClient.Response nul = client.post(APP + "/notifications", notification(token(4)).put("identifier", "a\u0000b"));
+        assertThat(nul.status()).isEqualTo(400);
+        assertThat(nul.body().get("field").asText()).isEqualTo("identifier");
+        assertThat(nul.body().get("error").asText()).contains("U+0000");
+        assertThat(client.post(APP + "/notifications", notification(token(4)).put("collapse_id", "a\nb")).body()
+                .get("field").asText()).isEqualTo("collapse_id");
+
         assertThat(client.post(APP + "/notifications", "{not json").body().get("field").asText()).isEqualTo("body");
         assertThat(client.post(APP + "/notifications", RestClient.JSON.createObjectNode().put("token", token(1)))
                 .body().get("field").asText()).isEqualTo("payload");

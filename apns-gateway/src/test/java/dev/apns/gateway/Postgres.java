@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real PostgreSQL server for the tests, started once per test JVM from the embedded distribution on Maven
  * Central (the build needs nothing installed), with a fresh database for each caller.
  */
-final class Postgres {
+public final class Postgres {
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static EmbeddedPostgres server;
 
@@ -38,7 +38,7 @@ final class Postgres {
     }
 
     /** A new, empty database; its JDBC URL (user postgres, no password). */
-    static String newDatabase() {
+    public static String newDatabase() {
         String name = "gateway_" + DATABASES.incrementAndGet();
         try (Connection connection = server().getPostgresDatabase().getConnection();
              Statement statement = connection.createStatement()) {

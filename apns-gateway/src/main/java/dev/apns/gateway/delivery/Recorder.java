@@ -5,6 +5,8 @@ import dev.apns.gateway.store.DeadToken;
 import dev.apns.gateway.store.Disconnection;
 import dev.apns.gateway.store.JdbcStore;
 import dev.apns.gateway.store.NotificationUpdate;
+import dev.apns.gateway.store.Result;
+import dev.apns.gateway.store.StoreException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,10 +22,14 @@ import org.slf4j.LoggerFactory;
  * Writes what became of claimed notifications to the store in batches, on its own thread, so that the
  * sender's threads never wait for the database. A batch that the database refuses is kept and written again
  * (nothing is dropped); once written, {@code onWritten} learns how many were, which frees room for claiming.
+ * Values the database refuses (a trigger, a constraint, a text it cannot store) are found entry by entry and
+ * written without their texts, so that one refused result never stops the recording of the others.
  */
 final class Recorder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Recorder.class);
     private static final int MAX_BATCH = 2_000;
+    /** The reason recorded for a result whose reason the database refused. */
+    static final String UNRECORDABLE = "Unrecordable";
 
     /**
      * One thing to write: an update of a claimed notification (null for a disconnection alone), with the dead
@@ -70,7 +76,7 @@ final class Recorder implements AutoCloseable {
                     batch.add(first);
                     queue.drainTo(batch, MAX_BATCH - 1);
                 }
-                write(batch);
+                writeRefusing(batch);
                 onWritten.accept((int) batch.stream().filter(entry -> entry.update() != null).count());
                 batch.clear();
             } catch (InterruptedException e) {
@@ -81,6 +87,58 @@ final class Recorder implements AutoCloseable {
                 LOG.error("Could not record {} results (kept, trying again in 1 s): {}", batch.size(), e.getMessage());
                 pause();
             }
+        }
+    }
+
+    /**
+     * Writes a batch; when the database refuses its values (not when it fails), finds the entries it refuses by
+     * halving, so that one bad entry does not hold back the others for ever, and writes each refused one without
+     * its texts. Failures other than refusals are thrown, and the whole batch is tried again later.
+     */
+    private void writeRefusing(List<Entry> batch) {
+        try {
+            write(batch);
+        } catch (StoreException e) {
+            if (!e.refusedTheData()) {
+                throw e;
+            }
+            if (batch.size() > 1) {
+                int half = batch.size() / 2;
+                writeRefusing(batch.subList(0, half));
+                writeRefusing(batch.subList(half, batch.size()));
+            } else {
+                writeWithoutTexts(batch.get(0), e);
+            }
+        }
+    }
+
+    /** The last resort for an entry the database refused: its state and status without the texts from outside. */
+    private void writeWithoutTexts(Entry refused, StoreException why) {
+        NotificationUpdate update = refused.update();
+        if (update == null) {
+            LOG.error("The database refused an entry of the disconnection log of {}; it is not recorded: {}",
+                    refused.app(), why.getMessage());
+            return;
+        }
+        Result result = update.result();
+        String reason = result.reason() == null || result.reason().matches("[A-Za-z0-9_.-]{1,64}") ? result.reason()
+                : UNRECORDABLE;
+        Result bare = new Result(result.httpStatus(), reason,
+                "The database refused this result's text; the reason is in the gateway's log.", result.invalidSince(),
+                null);
+        LOG.error("The database refused the result of notification {} ({}); it is recorded without its texts",
+                update.id(), why.getMessage());
+        try {
+            write(List.of(new Entry(refused.app(),
+                    new NotificationUpdate(update.id(), update.state(), bare, update.notBefore(), update.possiblySent()),
+                    null, null)));
+        } catch (StoreException again) {
+            if (!again.refusedTheData()) {
+                throw again;
+            }
+            LOG.error("The database refused the result of notification {} even without its texts ({}); it stays "
+                    + "claimed by this instance and goes back to the queue, as possibly sent, when the instance "
+                    + "restarts or stops heartbeating", update.id(), again.getMessage());
         }
     }
 

@@ -98,7 +98,19 @@ final class NotificationRequests {
         if (value.asText().length() > 4096) {
             throw new InvalidFieldException(field, "is longer than 4096 characters");
         }
-        return value.asText();
+        return withoutControlCharacters(value.asText(), field);
+    }
+
+    /** Header values and stored texts: a control character (NUL, line breaks...) has no business in them. */
+    private static String withoutControlCharacters(String text, String field) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == 0x7F) {
+                throw new InvalidFieldException(field, "must not contain control characters (found U+"
+                        + String.format("%04X", (int) c) + " at index " + i + ")");
+            }
+        }
+        return text;
     }
 
     private static String identifier(JsonNode value) {
@@ -106,7 +118,7 @@ final class NotificationRequests {
             return null;
         }
         if (value.isTextual() && value.asText().length() <= 255 || value.isIntegralNumber()) {
-            return value.asText();
+            return withoutControlCharacters(value.asText(), "identifier");
         }
         throw new InvalidFieldException("identifier", "must be a string of at most 255 characters or a whole number");
     }

@@ -210,10 +210,10 @@ public final class JdbcStore {
                     setLong(statement, 2, update.state().isFinal() ? now : null);
                     statement.setLong(3, update.notBefore());
                     setInt(statement, 4, result.httpStatus() == 0 ? null : result.httpStatus());
-                    statement.setString(5, result.reason());
-                    statement.setString(6, result.detail());
+                    statement.setString(5, storable(result.reason()));
+                    statement.setString(6, storable(result.detail()));
                     setLong(statement, 7, result.invalidSince() == 0 ? null : result.invalidSince());
-                    statement.setString(8, result.uniqueId());
+                    statement.setString(8, storable(result.uniqueId()));
                     statement.setBoolean(9, update.possiblySent());
                     statement.setLong(10, update.id());
                     statement.setString(11, owner);
@@ -253,7 +253,7 @@ public final class JdbcStore {
             String[] uniqueIds = new String[list.size()];
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = list.get(i).id();
-                uniqueIds[i] = list.get(i).result().uniqueId();
+                uniqueIds[i] = storable(list.get(i).result().uniqueId());
             }
             try (PreparedStatement statement = connection.prepareStatement("UPDATE notifications AS n SET"
                     + " state = 'accepted', owner = NULL, finished_at = ?, not_before = 0, http_status = ?,"
@@ -461,7 +461,7 @@ public final class JdbcStore {
                     delete.addBatch();
                     bindApp(insert, 1, app);
                     insert.setString(3, token.token());
-                    insert.setString(4, token.reason());
+                    insert.setString(4, storable(token.reason()));
                     insert.setLong(5, token.since());
                     insert.setString(6, token.source());
                     insert.setLong(7, now);
@@ -499,8 +499,8 @@ public final class JdbcStore {
                     insert.setString(4, entry.token());
                     insert.setString(5, entry.apnsId());
                     insert.setString(6, entry.identifier());
-                    insert.setString(7, entry.reason());
-                    insert.setString(8, entry.detail());
+                    insert.setString(7, storable(entry.reason()));
+                    insert.setString(8, storable(entry.detail()));
                     insert.addBatch();
                 }
                 insert.executeBatch();
@@ -547,6 +547,14 @@ public final class JdbcStore {
         } catch (SQLException e) {
             throw new StoreException("Could not " + what + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A text from outside (APNs's answers, exception messages) as every supported database can store it: PostgreSQL
+     * refuses the NUL character in text, so it becomes U+FFFD; null stays null.
+     */
+    static String storable(String text) {
+        return text == null || text.indexOf('\u0000') < 0 ? text : text.replace('\u0000', '\uFFFD');
     }
 
     private <T> T transaction(String what, Work<T> work) {
