@@ -1,4 +1,4 @@
-package dev.apns.testkit.h2;
+package dev.apns.mock;
 
 import dev.apns.Endpoint;
 
@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP/2 mock server ({@link MockApnsHttp2Main}) in a JVM of its own, started with this JVM's class path unless
+ * The HTTP/2 mock server ({@link MockApnsMain}) in a JVM of its own, started with this JVM's class path unless
  * {@code apns.mock.classpath} names another: for benchmarks that must measure the client JVM alone. Reads what the server prints (address, authority, signing
  * key and ids, client certificate); {@link #acceptedCount()} asks it how many notifications it accepted. Not
  * thread-safe; closing ends the process.
@@ -45,7 +45,7 @@ public final class MockApnsHttp2Process implements AutoCloseable {
 
     /**
      * Starts a server that counts but does not record ({@code --no-record}), with {@code arguments} added (see
-     * {@link MockApnsHttp2Main}). The system property {@code apns.mock.jvmArgs} adds options to its JVM, and
+     * {@link dev.apns.mock.h2.Http2MockProgram}). The system property {@code apns.mock.jvmArgs} adds options to its JVM, and
      * {@code apns.mock.classpath} gives its class path (default: this JVM's), for a client JVM whose class path cannot
      * run the server (another Netty).
      */
@@ -57,8 +57,8 @@ public final class MockApnsHttp2Process implements AutoCloseable {
             command.addAll(List.of(extra.split("\\s+")));
         }
         String classPath = System.getProperty("apns.mock.classpath", System.getProperty("java.class.path"));
-        command.addAll(List.of("-cp", classPath, MockApnsHttp2Main.class.getName(),
-                "--no-record"));
+        command.addAll(List.of("-cp", classPath, MockApnsMain.class.getName(),
+                "--protocol", "http2", "--no-record"));
         command.addAll(List.of(arguments));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

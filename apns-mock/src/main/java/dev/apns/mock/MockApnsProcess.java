@@ -1,4 +1,4 @@
-package dev.apns.testkit;
+package dev.apns.mock;
 
 import dev.apns.Credentials;
 import dev.apns.Endpoint;
@@ -13,7 +13,7 @@ import java.nio.file.Paths;
 import java.util.List;
 
 /**
- * The mock APNs server ({@link MockApnsMain}) in a JVM of its own, started with this JVM's class path: for
+ * The binary mock APNs server ({@code MockApnsMain --protocol binary}) in a JVM of its own, started with this JVM's class path: for
  * benchmarks that must measure the client JVM alone, and for clients that cannot share a JVM with the SDK.
  * Reads the endpoints and credentials the server prints; {@link #acceptedCount()} asks it how many
  * notifications it accepted. Not thread-safe; closing ends the process.
@@ -48,7 +48,9 @@ public final class MockApnsProcess implements AutoCloseable {
         if (!extra.isEmpty()) {
             command.addAll(List.of(extra.split("\\s+")));
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), MockApnsMain.class.getName(), "--no-record"));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), MockApnsMain.class.getName(),
+                "--protocol", "binary",
+                "--no-record"));
         Process process = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

@@ -1,4 +1,7 @@
-package dev.apns.testkit;
+package dev.apns.mock.binary;
+
+import dev.apns.mock.credentials.IssuedCertificate;
+import dev.apns.mock.credentials.TestCertificates;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -6,10 +9,12 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 
 /**
- * Runs a {@link MockApnsServer} as a process, for tests written in other languages. Usage:
+ * The binary protocol's mock server as a program ({@code MockApnsMain --protocol binary}), for tests written in other
+ * languages and for benchmarks. Usage:
  *
  * <pre>
- * java -cp ... dev.apns.testkit.MockApnsMain [--port N] [--feedback-port N] [--no-client-certificate] [--no-record]
+ * java -cp ... dev.apns.mock.MockApnsMain --protocol binary [--port N] [--feedback-port N] [--no-client-certificate]
+ *     [--no-record]
  * </pre>
  *
  * It prints, then flushes, to standard output:
@@ -28,19 +33,12 @@ import java.io.UncheckedIOException;
  * are commands: {@code count} prints {@code accepted=N} (notifications accepted so far), {@code reset}
  * clears faults and counters and prints {@code ok}; anything else prints {@code unknown command}. Exit status 2 for bad arguments, 1 when a port cannot be bound.
  */
-public final class MockApnsMain {
-    private MockApnsMain() {
+public final class BinaryMockProgram {
+    private BinaryMockProgram() {
     }
 
-    public static void main(String[] args) {
-        int status = run(args, System.in, System.out, System.err);
-        if (status != 0) {
-            System.exit(status);
-        }
-    }
-
-    /** The program, with its streams given; returns the exit status. */
-    static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+    /** The program, with its streams and its options (without {@code --protocol}) given; returns the exit status. */
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
         int port = 0;
         int feedbackPort = 0;
         boolean requireClientCertificate = true;
@@ -57,7 +55,7 @@ public final class MockApnsMain {
             }
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
-            err.println("Usage: MockApnsMain [--port N] [--feedback-port N] [--no-client-certificate] [--no-record]");
+            err.println("Usage: MockApnsMain --protocol binary [--port N] [--feedback-port N] [--no-client-certificate] [--no-record]");
             return 2;
         }
         TestCertificates certificates = TestCertificates.create();

@@ -1,4 +1,4 @@
-package dev.apns.testkit;
+package dev.apns.mock.binary;
 
 /**
  * Counts the whole notifications in a stream of bytes that is being thrown away (after an error response

@@ -1,4 +1,4 @@
-package dev.apns.testkit;
+package dev.apns.mock.binary;
 
 /**
  * The mock server's own parser of notification commands 0, 1 and 2, written independently of the SDK's

@@ -1,4 +1,4 @@
-package dev.apns.testkit;
+package dev.apns.mock.binary;
 
 import dev.apns.Status;
 import dev.apns.protocol.binary.ErrorResponse;

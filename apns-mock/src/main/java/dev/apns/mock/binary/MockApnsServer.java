@@ -1,5 +1,6 @@
-package dev.apns.testkit;
+package dev.apns.mock.binary;
 
+import dev.apns.mock.credentials.TestCertificates;
 import dev.apns.DeviceToken;
 import dev.apns.Endpoint;
 import dev.apns.FeedbackEntry;
@@ -9,24 +10,17 @@ import dev.apns.protocol.binary.ErrorResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.Set;
-import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -66,7 +60,6 @@ public final class MockApnsServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MockApnsServer.class);
     private static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
     private static final long JOIN_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(5);
-    private static final long ACCEPT_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final TestCertificates certificates;
     private final boolean requireClientCertificate;
@@ -84,46 +77,13 @@ public final class MockApnsServer implements AutoCloseable {
     /** Signalled when an observation changes: wakes {@link #awaitUntil} callers. */
     private final Condition observationChanged = lock.newCondition();
 
+    /** The connections and their threads, under the same lock. */
+    private final ConnectionLifecycle lifecycle;
+
     // Everything below is guarded by lock.
-    private boolean closed;
     private int observers;
     /** Notifications were accepted since observers were last woken. */
     private boolean acceptancePending;
-    private long resetGeneration;
-    /** Numbers threads; never reset, so that thread names stay unique. */
-    private long threadSerial;
-    /** Numbers TCP connections per listener in the order they were accepted, for the server's lifetime. */
-    private int gatewaySerial;
-    private int feedbackSerial;
-    private final Set<ServerConnection> connections = new LinkedHashSet<>();
-    private final Set<Thread> threads = new HashSet<>();
-    /** What the accept loops ({@link MockSockets#acceptLoop}) call back. */
-    private final MockSockets.Acceptor acceptor = new MockSockets.Acceptor() {
-        @Override
-        public boolean isClosed() {
-            return read(() -> closed);
-        }
-
-        @Override
-        public boolean pauseAfterAcceptFailure() {
-            return MockApnsServer.this.pauseAfterAcceptFailure();
-        }
-
-        @Override
-        public void accepted(Socket socket, boolean isGateway, String kind, int port) {
-            startConnection(socket, isGateway, kind, port);
-        }
-
-        @Override
-        public void acceptorEnded() {
-            lock.lock();
-            try {
-                threads.remove(Thread.currentThread());
-            } finally {
-                lock.unlock();
-            }
-        }
-    };
 
     // The script.
     private final Map<DeviceToken, Status> rejectedTokens = new HashMap<>();
@@ -138,8 +98,6 @@ public final class MockApnsServer implements AutoCloseable {
     private int bytesPerSecond;
     private long throttleGeneration;
     private long errorResponseDelayNanos;
-    private boolean refuseHandshakes;
-    private boolean stallHandshakes;
     private final List<FeedbackEntry> feedbackEntries = new ArrayList<>();
     private int feedbackChunkBytes;
     private int feedbackFailAfter = -1;
@@ -150,12 +108,6 @@ public final class MockApnsServer implements AutoCloseable {
     private final List<ReceivedNotification> accepted = new ArrayList<>();
     private final List<ErrorResponse> errorResponses = new ArrayList<>();
     private long discarded;
-    private int connectionsAccepted;
-    private int feedbackConnectionsAccepted;
-    /** By connection number, so that the order does not depend on which handshake finished first. */
-    private final SortedMap<Integer, String> clientSubjects = new TreeMap<>();
-    private int handshakeFailures;
-    private int refusedConnections;
 
     private record ScriptedRejection(Status status, long reportedIdentifier) {
     }
@@ -169,6 +121,7 @@ public final class MockApnsServer implements AutoCloseable {
         this.certificates = builder.certificates;
         this.requireClientCertificate = builder.requireClientCertificate;
         this.recordAccepted = builder.recordAccepted;
+        this.lifecycle = new ConnectionLifecycle(this, lock, scriptChanged, this::observed);
         SSLContext context = certificates.server().sslContext(certificates.authority().certificate());
         this.socketFactory = context.getSocketFactory();
         List<String> supported = Arrays.asList(context.getSupportedSSLParameters().getProtocols());
@@ -184,9 +137,9 @@ public final class MockApnsServer implements AutoCloseable {
         this.feedback = new Endpoint("127.0.0.1", feedbackListener.getLocalPort());
         lock.lock();
         try {
-            startThread(() -> MockSockets.acceptLoop(gatewayListener, true, acceptor),
+            lifecycle.startThread(() -> MockSockets.acceptLoop(gatewayListener, true, lifecycle),
                     "mock-apns-gateway-acceptor-" + gateway.port());
-            startThread(() -> MockSockets.acceptLoop(feedbackListener, false, acceptor),
+            lifecycle.startThread(() -> MockSockets.acceptLoop(feedbackListener, false, lifecycle),
                     "mock-apns-feedback-acceptor-" + feedback.port());
         } finally {
             lock.unlock();
@@ -434,7 +387,7 @@ public final class MockApnsServer implements AutoCloseable {
      * TLS, so the client's handshake fails.
      */
     public void refuseHandshakes(boolean refuse) {
-        script(() -> refuseHandshakes = refuse);
+        script(() -> lifecycle.refuseHandshakes(refuse));
     }
 
     /**
@@ -442,7 +395,7 @@ public final class MockApnsServer implements AutoCloseable {
      * lets stalled connections continue their handshake; {@link #reset()} and {@link #close()} close them.
      */
     public void stallHandshakes(boolean stall) {
-        script(() -> stallHandshakes = stall);
+        script(() -> lifecycle.stallHandshakes(stall));
     }
 
     /**
@@ -485,7 +438,6 @@ public final class MockApnsServer implements AutoCloseable {
     public void reset() {
         lock.lock();
         try {
-            resetGeneration++;
             rejectedTokens.clear();
             rejectedIndexes.clear();
             indexedFaults.clear();
@@ -497,8 +449,6 @@ public final class MockApnsServer implements AutoCloseable {
             bytesPerSecond = 0;
             throttleGeneration++;
             errorResponseDelayNanos = 0;
-            refuseHandshakes = false;
-            stallHandshakes = false;
             feedbackEntries.clear();
             feedbackChunkBytes = 0;
             feedbackFailAfter = -1;
@@ -508,11 +458,7 @@ public final class MockApnsServer implements AutoCloseable {
             accepted.clear();
             errorResponses.clear();
             discarded = 0;
-            connectionsAccepted = 0;
-            feedbackConnectionsAccepted = 0;
-            clientSubjects.clear();
-            handshakeFailures = 0;
-            refusedConnections = 0;
+            lifecycle.reset();
             scriptChanged.signalAll(); // also ends stalled handshakes, which see the generation change
             observationChanged.signalAll();
         } finally {
@@ -528,11 +474,7 @@ public final class MockApnsServer implements AutoCloseable {
     public void disconnectAll() {
         lock.lock();
         try {
-            for (ServerConnection connection : connections) {
-                if (!connection.forced) {
-                    connection.forceClose();
-                }
-            }
+            lifecycle.disconnectAll();
             scriptChanged.signalAll();
         } finally {
             lock.unlock();
@@ -568,7 +510,7 @@ public final class MockApnsServer implements AutoCloseable {
      * {@link #discardedCount()} are final; false when {@code timeout} passed first.
      */
     public boolean awaitIdle(Duration timeout) {
-        return awaitUntil(server -> server.connections.isEmpty(), timeout);
+        return awaitUntil(server -> server.lifecycle.isIdle(), timeout);
     }
 
     /**
@@ -613,19 +555,17 @@ public final class MockApnsServer implements AutoCloseable {
 
     /** Gateway connections whose TLS handshake completed. */
     public int connectionsAccepted() {
-        return read(() -> connectionsAccepted);
+        return read(lifecycle::connectionsAccepted);
     }
 
     /** Feedback connections whose TLS handshake completed. */
     public int feedbackConnectionsAccepted() {
-        return read(() -> feedbackConnectionsAccepted);
+        return read(lifecycle::feedbackConnectionsAccepted);
     }
 
     /** Gateway connections open now. */
     public int openConnections() {
-        return read(() -> (int) connections.stream()
-                .filter(connection -> connection.isGateway() && connection.opened && !connection.forced)
-                .count());
+        return read(lifecycle::openConnections);
     }
 
     /**
@@ -634,17 +574,17 @@ public final class MockApnsServer implements AutoCloseable {
      * not listed.
      */
     public List<String> clientSubjects() {
-        return read(() -> List.copyOf(clientSubjects.values()));
+        return read(lifecycle::clientSubjects);
     }
 
     /** TLS handshakes that failed, on either listener (a client without or with an untrusted certificate, ...). */
     public int handshakeFailures() {
-        return read(() -> handshakeFailures);
+        return read(lifecycle::handshakeFailures);
     }
 
     /** Connections closed before TLS because of {@link #refuseHandshakes(boolean)}. */
     public int refusedConnections() {
-        return read(() -> refusedConnections);
+        return read(lifecycle::refusedConnections);
     }
 
     /**
@@ -656,16 +596,12 @@ public final class MockApnsServer implements AutoCloseable {
         List<Thread> running;
         lock.lock();
         try {
-            if (closed) {
+            if (lifecycle.isClosed()) {
                 return;
             }
-            closed = true;
+            running = lifecycle.close();
             MockSockets.closeListener(gatewayListener);
             MockSockets.closeListener(feedbackListener);
-            for (ServerConnection connection : connections) {
-                connection.forceClose();
-            }
-            running = new ArrayList<>(threads);
             scriptChanged.signalAll();
             observationChanged.signalAll();
         } finally {
@@ -695,89 +631,9 @@ public final class MockApnsServer implements AutoCloseable {
         return requireClientCertificate;
     }
 
-    boolean refusesHandshakes(ServerConnection connection) {
-        lock.lock();
-        try {
-            if (refuseHandshakes && !closed) {
-                refusedConnections++;
-                observed();
-                return true;
-            }
-            return false;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Blocks while handshakes are stalled; false when the connection is to be closed instead. */
-    boolean awaitHandshakeAllowed(ServerConnection connection) {
-        lock.lock();
-        try {
-            long generation = resetGeneration;
-            while (stallHandshakes && !closed && !connection.forced && generation == resetGeneration) {
-                scriptChanged.await();
-            }
-            return !closed && !connection.forced && generation == resetGeneration;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    void handshakeFailed(ServerConnection connection, IOException failure) {
-        lock.lock();
-        try {
-            if (closed || connection.forced) {
-                return;
-            }
-            handshakeFailures++;
-            observed();
-        } finally {
-            lock.unlock();
-        }
-        log.debug("{}: TLS handshake failed: {}", connection.name, failure.toString());
-    }
-
-    /** Counts a completed handshake; false when the server closed meanwhile. */
-    boolean opened(ServerConnection connection, String clientSubject) {
-        lock.lock();
-        try {
-            if (closed || connection.forced) {
-                return false;
-            }
-            connection.opened = true;
-            if (connection.isGateway()) {
-                connectionsAccepted++;
-                if (clientSubject != null) {
-                    clientSubjects.put(connection.number, clientSubject);
-                }
-            } else {
-                feedbackConnectionsAccepted++;
-            }
-            observed();
-        } finally {
-            lock.unlock();
-        }
-        log.debug("{}: TLS established ({}), client {}", connection.name, connection.tls.getSession().getProtocol(),
-                clientSubject == null ? "without a certificate" : clientSubject);
-        return true;
-    }
-
-    boolean wasForced(ServerConnection connection) {
-        return read(() -> closed || connection.forced);
-    }
-
-    void connectionFinished(ServerConnection connection) {
-        lock.lock();
-        try {
-            connections.remove(connection);
-            threads.remove(Thread.currentThread());
-            observed();
-        } finally {
-            lock.unlock();
-        }
+    /** The connections' lifecycle, which shares this server's lock. */
+    ConnectionLifecycle lifecycle() {
+        return lifecycle;
     }
 
     /**
@@ -791,7 +647,7 @@ public final class MockApnsServer implements AutoCloseable {
                 observed();
             }
             while (true) {
-                if (closed || connection.forced) {
+                if (lifecycle.isEnded(connection)) {
                     return -1;
                 }
                 if (readingStopped) {
@@ -863,7 +719,7 @@ public final class MockApnsServer implements AutoCloseable {
     GatewayConnection.Decision decide(GatewayConnection connection, FrameParser frame, byte[] buffer) {
         lock.lock();
         try {
-            if (closed || connection.forced) {
+            if (lifecycle.isEnded(connection)) {
                 return GatewayConnection.Decision.DROP;
             }
             long index = ++processed;
@@ -946,10 +802,10 @@ public final class MockApnsServer implements AutoCloseable {
         lock.lock();
         try {
             long remaining = errorResponseDelayNanos;
-            while (remaining > 0 && !closed && !connection.forced) {
+            while (remaining > 0 && !lifecycle.isEnded(connection)) {
                 remaining = scriptChanged.awaitNanos(remaining);
             }
-            return !closed && !connection.forced;
+            return !lifecycle.isEnded(connection);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -998,55 +854,6 @@ public final class MockApnsServer implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------
     // Internals.
-
-    private boolean pauseAfterAcceptFailure() {
-        lock.lock();
-        try {
-            long remaining = ACCEPT_RETRY_NANOS;
-            while (remaining > 0 && !closed) {
-                remaining = scriptChanged.awaitNanos(remaining);
-            }
-            return !closed;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void startConnection(Socket raw, boolean isGateway, String kind, int port) {
-        try {
-            raw.setTcpNoDelay(true);
-        } catch (IOException e) {
-            log.debug("Could not disable Nagle's algorithm on a {} connection: {}", kind, e.toString());
-        }
-        lock.lock();
-        try {
-            if (closed) {
-                MockSockets.closeSocket(raw);
-                return;
-            }
-            String name = "mock-apns-" + kind + "-" + port + "-" + (++threadSerial);
-            ServerConnection connection = isGateway
-                    ? new GatewayConnection(this, raw, name)
-                    : new FeedbackConnection(this, raw, name);
-            connection.number = isGateway ? ++gatewaySerial : ++feedbackSerial;
-            connections.add(connection);
-            startThread(connection, name);
-        } finally {
-            lock.unlock();
-        }
-        log.debug("Accepted a {} connection from {}", kind, raw.getRemoteSocketAddress());
-    }
-
-    /** Called with the lock held. */
-    private void startThread(Runnable body, String name) {
-        Thread thread = new Thread(body, name);
-        thread.setDaemon(true);
-        threads.add(thread);
-        thread.start();
-    }
 
     /** Called with the lock held: wakes {@link #awaitUntil} callers, if any. */
     private void observed() {

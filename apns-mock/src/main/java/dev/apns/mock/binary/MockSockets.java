@@ -1,4 +1,4 @@
-package dev.apns.testkit;
+package dev.apns.mock.binary;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.apns.testkit;
+package dev.apns.mock.binary;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +23,7 @@ abstract class ServerConnection implements Runnable {
     static final int HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
     final MockApnsServer server;
+    private final ConnectionLifecycle lifecycle;
     final Socket raw;
     final String name;
     SSLSocket tls;
@@ -35,6 +36,7 @@ abstract class ServerConnection implements Runnable {
 
     ServerConnection(MockApnsServer server, Socket raw, String name) {
         this.server = server;
+        this.lifecycle = server.lifecycle();
         this.raw = raw;
         this.name = name;
     }
@@ -47,11 +49,11 @@ abstract class ServerConnection implements Runnable {
     @Override
     public final void run() {
         try {
-            if (handshake() && server.opened(this, clientSubject())) {
+            if (handshake() && lifecycle.opened(this, clientSubject())) {
                 serve();
             }
         } catch (IOException e) {
-            if (server.wasForced(this)) {
+            if (lifecycle.wasForced(this)) {
                 log.debug("{}: closed by the server", name);
             } else {
                 log.debug("{}: connection ended: {}", name, e.toString());
@@ -60,16 +62,16 @@ abstract class ServerConnection implements Runnable {
             log.error("{}: the mock server failed while serving this connection; closing it", name, e);
         } finally {
             closeRaw();
-            server.connectionFinished(this);
+            lifecycle.connectionFinished(this);
         }
     }
 
     private boolean handshake() {
-        if (server.refusesHandshakes(this)) {
+        if (lifecycle.refusesHandshake()) {
             log.debug("{}: refusing the handshake as scripted", name);
             return false;
         }
-        if (!server.awaitHandshakeAllowed(this)) {
+        if (!lifecycle.awaitHandshakeAllowed(this)) {
             log.debug("{}: stalled handshake ended by reset or close", name);
             return false;
         }
@@ -84,7 +86,7 @@ abstract class ServerConnection implements Runnable {
             tls.setSoTimeout(0);
             return true;
         } catch (IOException e) {
-            server.handshakeFailed(this, e);
+            lifecycle.handshakeFailed(this, e);
             return false;
         }
     }

@@ -1,4 +1,4 @@
-package dev.apns.testkit;
+package dev.apns.mock.credentials;
 
 import dev.apns.Credentials;
 

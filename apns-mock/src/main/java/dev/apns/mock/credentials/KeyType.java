@@ -1,4 +1,4 @@
-package dev.apns.testkit;
+package dev.apns.mock.credentials;
 
 /** The kinds of key a test certificate can have. */
 public enum KeyType {

@@ -1,4 +1,4 @@
-package dev.apns.testkit;
+package dev.apns.mock.credentials;
 
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;

@@ -1,4 +1,4 @@
-package dev.apns.testkit.h2;
+package dev.apns.mock.h2;
 
 import io.netty.util.AsciiString;
 

@@ -1,8 +1,9 @@
-package dev.apns.testkit.h2;
+package dev.apns.mock.h2;
 
-import dev.apns.testkit.IssuedCertificate;
-import dev.apns.testkit.KeyType;
-import dev.apns.testkit.TestCertificates;
+import dev.apns.mock.MockApnsMain;
+import dev.apns.mock.credentials.IssuedCertificate;
+import dev.apns.mock.credentials.KeyType;
+import dev.apns.mock.credentials.TestCertificates;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -20,11 +21,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Runs a {@link MockApnsHttp2Server} as a process, for benchmarks (a JVM of its own) and for clients written in
- * other languages. Usage:
+ * The HTTP/2 mock server as a program ({@code MockApnsMain}, whose default protocol it is), for benchmarks (a JVM of
+ * its own) and for clients written in other languages. Usage:
  *
  * <pre>
- * java -cp ... dev.apns.testkit.h2.MockApnsHttp2Main [--port N] [--no-record] [--max-concurrent-streams N]
+ * java -cp ... dev.apns.mock.MockApnsMain [--protocol http2] [--port N] [--no-record] [--max-concurrent-streams N]
  *     [--no-first-request-limit] [--threads N] [--topic BUNDLE_ID]... [--team-id ID] [--key-id ID] [--signing-key-file PATH]
  *     [--key-info-file PATH]
  * </pre>
@@ -53,24 +54,16 @@ import java.util.Set;
  * counters and prints {@code ok}; anything else prints {@code unknown command}. Exit status 2 for bad arguments, 1
  * when the port cannot be bound or the key file cannot be written. The keys are throw-away test keys.
  */
-public final class MockApnsHttp2Main {
-    private static final String USAGE = "Usage: MockApnsHttp2Main [--port N] [--no-record] [--max-concurrent-streams N] [--no-first-request-limit] "
+public final class Http2MockProgram {
+    private static final String USAGE = "Usage: MockApnsMain [--protocol http2] [--port N] [--no-record] [--max-concurrent-streams N] [--no-first-request-limit] "
             + "[--threads N] [--topic BUNDLE_ID]... [--team-id ID] [--key-id ID] [--signing-key-file PATH] "
             + "[--key-info-file PATH]";
 
-    private MockApnsHttp2Main() {
+    private Http2MockProgram() {
     }
 
-    /** Runs the server as described above; exits with status 2 for bad arguments and 1 when it cannot start. */
-    public static void main(String[] args) {
-        int status = run(args, System.in, System.out, System.err);
-        if (status != 0) {
-            System.exit(status);
-        }
-    }
-
-    /** The program, with its streams given; returns the exit status. */
-    static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+    /** The program, with its streams and its options (without {@code --protocol}) given; returns the exit status. */
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
         Options options;
         try {
             options = Options.parse(args);

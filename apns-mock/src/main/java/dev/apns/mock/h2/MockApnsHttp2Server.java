@@ -1,8 +1,8 @@
-package dev.apns.testkit.h2;
+package dev.apns.mock.h2;
 
 import dev.apns.Endpoint;
-import dev.apns.testkit.IssuedCertificate;
-import dev.apns.testkit.TestCertificates;
+import dev.apns.mock.credentials.IssuedCertificate;
+import dev.apns.mock.credentials.TestCertificates;
 
 import java.security.interfaces.ECPublicKey;
 import java.time.Clock;

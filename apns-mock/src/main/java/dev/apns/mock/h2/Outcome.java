@@ -1,4 +1,4 @@
-package dev.apns.testkit.h2;
+package dev.apns.mock.h2;
 
 /**
  * How the server answers one request: 200 with an {@code apns-id}, or an error status with a reason (and, for

@@ -1,7 +1,7 @@
-package dev.apns.testkit.h2;
+package dev.apns.mock.h2;
 
-import dev.apns.testkit.IssuedCertificate;
-import dev.apns.testkit.TestCertificates;
+import dev.apns.mock.credentials.IssuedCertificate;
+import dev.apns.mock.credentials.TestCertificates;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;

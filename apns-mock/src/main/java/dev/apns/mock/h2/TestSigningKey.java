@@ -1,4 +1,4 @@
-package dev.apns.testkit.h2;
+package dev.apns.mock.h2;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

@@ -1,11 +1,12 @@
-package dev.apns.testkit;
+package dev.apns.mock.binary;
 
+import dev.apns.mock.credentials.KeyType;
+import dev.apns.mock.credentials.TestCertificates;
 import dev.apns.Status;
 import dev.apns.protocol.binary.ErrorResponse;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -21,9 +22,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class FaultScheduleTest {
     private static final Duration WAIT = Duration.ofSeconds(3);
-
-    @RegisterExtension
-    static final MockApnsExtension apns = new MockApnsExtension();
 
     @Test
     void theSameSeedGivesTheSameFaults() {
@@ -84,16 +82,21 @@ class FaultScheduleTest {
     @Test
     @Timeout(5)
     void applyingAScheduleScriptsTheServer() throws IOException {
-        MockApnsServer server = apns.server();
-        FaultSchedule.of(new FaultSchedule.Rejection(2, Status.of(8)), new FaultSchedule.Shutdown(3)).applyTo(server);
-        SSLContext context = apns.certificates().client("c", KeyType.EC).sslContext(apns.certificates().authority().certificate());
+        TestCertificates certificates = TestCertificates.create();
+        try (MockApnsServer server = MockApnsServer.builder(certificates).start()) {
+            applyAScheduleTo(server, certificates.client("c", KeyType.EC).sslContext(certificates.authority().certificate()));
+        }
+    }
 
-        try (MockApnsServerTest.RawClient client = MockApnsServerTest.connect(context, server.gateway())) {
-            client.write(MockApnsServerTest.notifications(1, 3));
+    private static void applyAScheduleTo(MockApnsServer server, SSLContext context) throws IOException {
+        FaultSchedule.of(new FaultSchedule.Rejection(2, Status.of(8)), new FaultSchedule.Shutdown(3)).applyTo(server);
+
+        try (RawClient client = RawClient.connect(context, server.gateway())) {
+            client.write(TestFrames.notifications(1, 3));
             assertThat(client.readResponse()).isEqualTo(MockApnsServerTest.errorResponse(8, 2));
         }
-        try (MockApnsServerTest.RawClient client = MockApnsServerTest.connect(context, server.gateway())) {
-            client.write(MockApnsServerTest.notifications(3, 2));
+        try (RawClient client = RawClient.connect(context, server.gateway())) {
+            client.write(TestFrames.notifications(3, 2));
             assertThat(client.readResponse()).isEqualTo(MockApnsServerTest.errorResponse(10, 3));
         }
         assertThat(server.awaitIdle(WAIT)).isTrue();

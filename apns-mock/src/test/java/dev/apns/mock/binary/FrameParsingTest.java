@@ -1,16 +1,16 @@
-package dev.apns.testkit;
+package dev.apns.mock.binary;
 
 import org.junit.jupiter.api.Test;
 
-import static dev.apns.testkit.TestFrames.concat;
-import static dev.apns.testkit.TestFrames.enhanced;
-import static dev.apns.testkit.TestFrames.frame;
-import static dev.apns.testkit.TestFrames.item;
-import static dev.apns.testkit.TestFrames.notification;
-import static dev.apns.testkit.TestFrames.simple;
-import static dev.apns.testkit.TestFrames.token;
-import static dev.apns.testkit.TestFrames.u32;
-import static dev.apns.testkit.TestFrames.utf8;
+import static dev.apns.mock.binary.TestFrames.concat;
+import static dev.apns.mock.binary.TestFrames.enhanced;
+import static dev.apns.mock.binary.TestFrames.frame;
+import static dev.apns.mock.binary.TestFrames.item;
+import static dev.apns.mock.binary.TestFrames.notification;
+import static dev.apns.mock.binary.TestFrames.simple;
+import static dev.apns.mock.binary.TestFrames.token;
+import static dev.apns.mock.binary.TestFrames.u32;
+import static dev.apns.mock.binary.TestFrames.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class FrameParsingTest {

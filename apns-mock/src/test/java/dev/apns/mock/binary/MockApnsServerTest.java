@@ -1,5 +1,9 @@
-package dev.apns.testkit;
+package dev.apns.mock.binary;
 
+import dev.apns.mock.MockApnsMain;
+import dev.apns.mock.credentials.IssuedCertificate;
+import dev.apns.mock.credentials.KeyType;
+import dev.apns.mock.credentials.TestCertificates;
 import dev.apns.DeviceToken;
 import dev.apns.Endpoint;
 import dev.apns.FeedbackEntry;
@@ -8,7 +12,9 @@ import dev.apns.protocol.binary.ErrorResponse;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -51,27 +57,43 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
-import static dev.apns.testkit.TestFrames.concat;
-import static dev.apns.testkit.TestFrames.concatFrame;
-import static dev.apns.testkit.TestFrames.enhanced;
-import static dev.apns.testkit.TestFrames.frame;
-import static dev.apns.testkit.TestFrames.item;
-import static dev.apns.testkit.TestFrames.notification;
-import static dev.apns.testkit.TestFrames.simple;
-import static dev.apns.testkit.TestFrames.token;
-import static dev.apns.testkit.TestFrames.u32;
-import static dev.apns.testkit.TestFrames.utf8;
+import static dev.apns.mock.binary.TestFrames.concat;
+import static dev.apns.mock.binary.TestFrames.concatFrame;
+import static dev.apns.mock.binary.TestFrames.enhanced;
+import static dev.apns.mock.binary.TestFrames.frame;
+import static dev.apns.mock.binary.TestFrames.item;
+import static dev.apns.mock.binary.TestFrames.notifications;
+import static dev.apns.mock.binary.TestFrames.notification;
+import static dev.apns.mock.binary.TestFrames.simple;
+import static dev.apns.mock.binary.TestFrames.token;
+import static dev.apns.mock.binary.TestFrames.u32;
+import static dev.apns.mock.binary.TestFrames.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class MockApnsServerTest {
     private static final Duration WAIT = Duration.ofSeconds(3);
 
-    @RegisterExtension
-    static final MockApnsExtension apns = new MockApnsExtension();
+    private static final TestCertificates CERTIFICATES = TestCertificates.create();
+    private static final IssuedCertificate CLIENT = CERTIFICATES.client("c");
+    private static final SSLContext clientContext = CLIENT.sslContext(CERTIFICATES.authority().certificate());
+    /** One server for the class, reset before each test. */
+    private static MockApnsServer shared;
 
-    private static final IssuedCertificate CLIENT = apns.certificates().client("c");
-    private static final SSLContext clientContext = CLIENT.sslContext(apns.certificates().authority().certificate());
+    @BeforeAll
+    static void startServer() {
+        shared = MockApnsServer.builder(CERTIFICATES).start();
+    }
+
+    @BeforeEach
+    void resetServer() {
+        shared.reset();
+    }
+
+    @AfterAll
+    static void closeServer() {
+        shared.close();
+    }
 
     private static final byte[] TOKEN_A = token(0xA0);
     private static final byte[] TOKEN_B = token(0xB0);
@@ -82,7 +104,7 @@ class MockApnsServerTest {
     @Test
     @Timeout(5)
     void acceptsSimpleEnhancedAndFrameNotificationsAndRecordsEveryField() throws Exception {
-        MockApnsServer server = apns.server();
+        MockApnsServer server = shared;
         try (RawClient client = connect(server.gateway())) {
             client.write(
                     simple(TOKEN_A, "{\"n\":1}"),
@@ -93,7 +115,7 @@ class MockApnsServerTest {
 
             assertThat(server.awaitAccepted(4, WAIT)).isTrue();
         }
-        List<ReceivedNotification> accepted = apns.server().accepted();
+        List<ReceivedNotification> accepted = shared.accepted();
         int connection = accepted.get(0).connection();
         assertThat(accepted).containsExactly(
                 new ReceivedNotification(connection, 0, 0, OptionalLong.empty(), OptionalInt.empty(),
@@ -105,7 +127,7 @@ class MockApnsServerTest {
                 new ReceivedNotification(connection, 2, 0, OptionalLong.empty(), OptionalInt.empty(),
                         DeviceToken.fromBytes(TOKEN_B), utf8("{\"n\":4}"), 4));
         assertThat(accepted.get(2).payloadText()).isEqualTo("{\"n\":3}");
-        assertThat(apns.server().errorResponsesSent()).isEmpty();
+        assertThat(shared.errorResponsesSent()).isEmpty();
     }
 
     @Test
@@ -113,11 +135,11 @@ class MockApnsServerTest {
     void acceptsAPayloadOfExactly2048Bytes() throws Exception {
         byte[] payload = new byte[2048];
         Arrays.fill(payload, (byte) 'x');
-        try (RawClient client = connect(apns.server().gateway())) {
+        try (RawClient client = connect(shared.gateway())) {
             client.write(notification(1, TOKEN_A, payload));
-            assertThat(apns.server().awaitAccepted(1, WAIT)).isTrue();
+            assertThat(shared.awaitAccepted(1, WAIT)).isTrue();
         }
-        assertThat(apns.server().accepted().get(0).payload()).isEqualTo(payload);
+        assertThat(shared.accepted().get(0).payload()).isEqualTo(payload);
     }
 
     @Test
@@ -125,13 +147,13 @@ class MockApnsServerTest {
     void notificationsSplitAcrossManyWritesAreReassembled() throws Exception {
         byte[] all = concat(notification(1, TOKEN_A, utf8("{\"a\":1}")), notification(2, TOKEN_B, utf8("{\"b\":2}")),
                 enhanced(3, 0, TOKEN_A, "{\"c\":3}"), simple(TOKEN_B, "{\"d\":4}"));
-        try (RawClient client = connect(apns.server().gateway())) {
+        try (RawClient client = connect(shared.gateway())) {
             for (byte b : all) {
                 client.write(new byte[] {b});
             }
-            assertThat(apns.server().awaitAccepted(4, WAIT)).isTrue();
+            assertThat(shared.awaitAccepted(4, WAIT)).isTrue();
         }
-        assertThat(apns.server().accepted()).extracting(ReceivedNotification::payloadText)
+        assertThat(shared.accepted()).extracting(ReceivedNotification::payloadText)
                 .containsExactly("{\"a\":1}", "{\"b\":2}", "{\"c\":3}", "{\"d\":4}");
     }
 
@@ -179,26 +201,26 @@ class MockApnsServerTest {
     @Timeout(5)
     void invalidNotificationGetsTheGatewaysStatusThenTheConnectionCloses(String description, byte[] bytes, int status,
                                                                         long identifier) throws Exception {
-        try (RawClient client = connect(apns.server().gateway())) {
+        try (RawClient client = connect(shared.gateway())) {
             client.write(bytes);
             assertThat(client.readResponse()).isEqualTo(errorResponse(status, identifier));
             assertThat(client.endsWithoutMoreBytes()).isTrue();
         }
-        assertThat(apns.server().errorResponsesSent()).containsExactly(new ErrorResponse(Status.of(status), identifier));
-        assertThat(apns.server().accepted()).isEmpty();
+        assertThat(shared.errorResponsesSent()).containsExactly(new ErrorResponse(Status.of(status), identifier));
+        assertThat(shared.accepted()).isEmpty();
     }
 
     @Test
     @Timeout(5)
     void invalidSimpleNotificationClosesTheConnectionWithoutAnErrorResponse() throws Exception {
-        try (RawClient client = connect(apns.server().gateway())) {
+        try (RawClient client = connect(shared.gateway())) {
             client.write(simple(new byte[31], "{}"), simple(TOKEN_A, "{}"));
             assertThat(client.readResponse()).isEmpty();
         }
-        assertThat(apns.server().awaitIdle(WAIT)).isTrue();
-        assertThat(apns.server().errorResponsesSent()).isEmpty();
-        assertThat(apns.server().accepted()).isEmpty();
-        assertThat(apns.server().discardedCount()).isEqualTo(1);
+        assertThat(shared.awaitIdle(WAIT)).isTrue();
+        assertThat(shared.errorResponsesSent()).isEmpty();
+        assertThat(shared.accepted()).isEmpty();
+        assertThat(shared.discardedCount()).isEqualTo(1);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -207,7 +229,7 @@ class MockApnsServerTest {
     @Test
     @Timeout(5)
     void rejectedTokenIsRejectedOnEveryNotificationToIt() throws Exception {
-        MockApnsServer server = apns.server();
+        MockApnsServer server = shared;
         server.rejectToken(DeviceToken.fromBytes(TOKEN_B), Status.of(8));
         try (RawClient client = connect(server.gateway())) {
             client.write(notification(1, TOKEN_A, utf8("{}")), notification(2, TOKEN_B, utf8("{}")),
@@ -226,7 +248,7 @@ class MockApnsServerTest {
     @Test
     @Timeout(5)
     void rejectedNotificationIsReportedAndEverythingAfterItOnTheConnectionIsDiscarded() throws Exception {
-        MockApnsServer server = apns.server();
+        MockApnsServer server = shared;
         server.rejectNotification(2, Status.of(8));
         try (RawClient client = connect(server.gateway())) {
             client.write(notifications(1, 5));
@@ -242,7 +264,7 @@ class MockApnsServerTest {
     @Test
     @Timeout(5)
     void notificationsWrittenAfterTheErrorResponseAreDrainedAndCountedAsDiscarded() throws Exception {
-        MockApnsServer server = apns.server();
+        MockApnsServer server = shared;
         server.rejectNotification(1, Status.of(8));
         try (RawClient client = connect(server.gateway())) {
             client.write(notifications(1, 1));
@@ -257,7 +279,7 @@ class MockApnsServerTest {
     @Test
     @Timeout(5)
     void notificationsAreCountedAcrossConnectionsForScriptedRejections() throws Exception {
-        MockApnsServer server = apns.server();
+        MockApnsServer server = shared;
         server.rejectNotification(3, Status.of(1));
         try (RawClient first = connect(server.gateway()); RawClient second = connect(server.gateway())) {
             first.write(notifications(1, 2));
@@ -274,7 +296,7 @@ class MockApnsServerTest {
     @Test
     @Timeout(5)
     void scriptedRejectionCanNameAnotherIdentifier() throws Exception {
-        MockApnsServer server = apns.server();
+        MockApnsServer server = shared;
         server.rejectNotification(1, Status.of(1), 0);
         try (RawClient client = connect(server.gateway())) {
             client.write(notifications(5, 1));
@@ -290,7 +312,7 @@ class MockApnsServerTest {
     @Test
     @Timeout(5)
     void shutdownSendsStatus10NamingTheLastAcceptedNotification() throws Exception {
-        MockApnsServer server = apns.server();
+        MockApnsServer server = shared;
         try (RawClient client = connect(server.gateway())) {
             client.write(notifications(1, 2));
             assertThat(server.awaitAccepted(2, WAIT)).isTrue();
@@ -308,7 +330,7 @@ class MockApnsServerTest {
     @Test
     @Timeout(5)
     void closeSilentlyAfterClosesWithoutAnErrorResponse() throws Exception {
-        MockApnsServer server = apns.server();
+        MockApnsServer server = shared;
         server.closeSilentlyAfter(2);
         try (RawClient client = connect(server.gateway())) {
             client.write(notifications(1, 4));
@@ -323,7 +345,7 @@ class MockApnsServerTest {
     @Test
     @Timeout(5)
     void closeSilentlyAfterBytesResetsTheConnectionInTheMiddleOfANotification() throws Exception {
-        MockApnsServer server = apns.server();
+        MockApnsServer server = shared;
         byte[] one = notification(1, TOKEN_A, utf8("{}"));
         server.closeSilentlyAfterBytes(one.length + one.length / 2);
         try (RawClient client = connect(server.gateway())) {
@@ -342,7 +364,7 @@ class MockApnsServerTest {
     @Test
     @Timeout(5)
     void faultsScheduledByNotificationNumberFireOnEachConnectionInTurn() throws Exception {
-        MockApnsServer server = apns.server();
+        MockApnsServer server = shared;
         server.shutdownAfterNotification(2);
         server.closeSilentlyAfterNotification(4);
         server.shutdownAfterNotification(5);
@@ -367,7 +389,7 @@ class MockApnsServerTest {
     @Test
     @Timeout(5)
     void aFaultScheduledOnARejectedNotificationDoesNotFire() throws Exception {
-        MockApnsServer server = apns.server();
+        MockApnsServer server = shared;
         server.rejectNotification(2, Status.of(8));
         server.closeSilentlyAfterNotification(2);
         try (RawClient client = connect(server.gateway())) {
@@ -384,7 +406,7 @@ class MockApnsServerTest {
     @Test
     @Timeout(5)
     void pauseReadingAfterNotificationStallsReadingForThePauseThenReadsOn() throws Exception {
-        MockApnsServer server = apns.server();
+        MockApnsServer server = shared;
         server.pauseReadingAfterNotification(1, Duration.ofMillis(300));
         try (RawClient client = connect(server.gateway())) {
             client.write(notifications(1, 1));
@@ -399,7 +421,7 @@ class MockApnsServerTest {
     @Test
     @Timeout(5)
     void resumeReadingEndsAPauseEarly() throws Exception {
-        MockApnsServer server = apns.server();
+        MockApnsServer server = shared;
         server.pauseReadingAfterNotification(1, Duration.ofSeconds(30));
         try (RawClient client = connect(server.gateway())) {
             client.write(notifications(1, 1));
@@ -417,7 +439,7 @@ class MockApnsServerTest {
     @Test
     @Timeout(10)
     void stopReadingMakesTheClientsWritesBlockUntilReadingResumes() throws Exception {
-        MockApnsServer server = apns.server();
+        MockApnsServer server = shared;
         byte[] payload = new byte[2000];
         Arrays.fill(payload, (byte) 'p');
         ByteArrayOutputStream batch = new ByteArrayOutputStream();
@@ -449,7 +471,7 @@ class MockApnsServerTest {
     @Test
     @Timeout(5)
     void readSlowlyThrottlesHowFastTheServerReads() throws Exception {
-        MockApnsServer server = apns.server();
+        MockApnsServer server = shared;
         byte[] batch = notifications(1, 40); // 40 * (61 + 2) = 2520 bytes
         server.readSlowly(5000);
         long started = System.nanoTime();
@@ -464,7 +486,7 @@ class MockApnsServerTest {
     @Test
     @Timeout(5)
     void errorResponsesAreDelayedAsScripted() throws Exception {
-        MockApnsServer server = apns.server();
+        MockApnsServer server = shared;
         server.delayErrorResponses(Duration.ofMillis(300));
         server.rejectNotification(1, Status.of(8));
         try (RawClient client = connect(server.gateway())) {
@@ -481,8 +503,8 @@ class MockApnsServerTest {
     @Test
     @Timeout(5)
     void clientWithoutCertificateIsRefusedAndCounted() throws Exception {
-        MockApnsServer server = apns.server();
-        SSLContext anonymous = trustOnly(apns.certificates().authority().certificate());
+        MockApnsServer server = shared;
+        SSLContext anonymous = trustOnly(CERTIFICATES.authority().certificate());
         assertThatThrownBy(() -> {
             try (RawClient client = connect(anonymous, server.gateway())) {
                 client.write(notifications(1, 1));
@@ -497,9 +519,9 @@ class MockApnsServerTest {
     @Test
     @Timeout(5)
     void clientWithACertificateFromAnotherAuthorityIsRefused() throws Exception {
-        MockApnsServer server = apns.server();
+        MockApnsServer server = shared;
         SSLContext stranger = TestCertificates.create().client("stranger")
-                .sslContext(apns.certificates().authority().certificate());
+                .sslContext(CERTIFICATES.authority().certificate());
         assertThatThrownBy(() -> {
             try (RawClient client = connect(stranger, server.gateway())) {
                 client.write(notifications(1, 1));
@@ -513,8 +535,8 @@ class MockApnsServerTest {
     @Test
     @Timeout(5)
     void serverThatDoesNotRequireCertificatesAcceptsAnonymousClients() throws Exception {
-        try (MockApnsServer server = MockApnsServer.builder(apns.certificates()).requireClientCertificate(false).start();
-             RawClient client = connect(trustOnly(apns.certificates().authority().certificate()), server.gateway())) {
+        try (MockApnsServer server = MockApnsServer.builder(CERTIFICATES).requireClientCertificate(false).start();
+             RawClient client = connect(trustOnly(CERTIFICATES.authority().certificate()), server.gateway())) {
             client.write(notifications(1, 1));
             assertThat(server.awaitAccepted(1, WAIT)).isTrue();
             assertThat(server.clientSubjects()).isEmpty();
@@ -524,9 +546,9 @@ class MockApnsServerTest {
     @Test
     @Timeout(5)
     void connectionsAndClientSubjectsAreRecorded() throws Exception {
-        MockApnsServer server = apns.server();
-        IssuedCertificate otherCertificate = apns.certificates().client("other", KeyType.EC);
-        SSLContext other = otherCertificate.sslContext(apns.certificates().authority().certificate());
+        MockApnsServer server = shared;
+        IssuedCertificate otherCertificate = CERTIFICATES.client("other", KeyType.EC);
+        SSLContext other = otherCertificate.sslContext(CERTIFICATES.authority().certificate());
         try (RawClient first = connect(server.gateway()); RawClient second = connect(other, server.gateway())) {
             first.write(notifications(1, 1));
             assertThat(server.awaitAccepted(1, WAIT)).isTrue();
@@ -547,7 +569,7 @@ class MockApnsServerTest {
     @Test
     @Timeout(5)
     void tls12ClientsGetErrorResponsesToo() throws Exception {
-        MockApnsServer server = apns.server();
+        MockApnsServer server = shared;
         server.rejectNotification(2, Status.of(8));
         try (RawClient client = connect(clientContext, server.gateway(), "TLSv1.2")) {
             assertThat(client.socket.getSession().getProtocol()).isEqualTo("TLSv1.2");
@@ -562,7 +584,7 @@ class MockApnsServerTest {
     @Test
     @Timeout(5)
     void refusedHandshakesFailBeforeTls() throws Exception {
-        MockApnsServer server = apns.server();
+        MockApnsServer server = shared;
         server.refuseHandshakes(true);
         assertThatThrownBy(() -> connect(server.gateway()).close()).isInstanceOf(IOException.class);
         assertThat(server.awaitUntil(s -> s.refusedConnections() == 1, WAIT)).isTrue();
@@ -576,7 +598,7 @@ class MockApnsServerTest {
     @Test
     @Timeout(5)
     void stalledHandshakesAreNeverAnsweredUntilReset() throws Exception {
-        MockApnsServer server = apns.server();
+        MockApnsServer server = shared;
         server.stallHandshakes(true);
         try (SSLSocket stalled = (SSLSocket) clientContext.getSocketFactory().createSocket()) {
             stalled.connect(new InetSocketAddress(server.gateway().host(), server.gateway().port()), 1000);
@@ -608,7 +630,7 @@ class MockApnsServerTest {
     @Test
     @Timeout(5)
     void feedbackEntriesAreServedToTheNextConnectionThenCleared() throws Exception {
-        MockApnsServer server = apns.server();
+        MockApnsServer server = shared;
         FeedbackEntry first = new FeedbackEntry(DeviceToken.fromBytes(TOKEN_A), Instant.ofEpochSecond(1_600_000_000L));
         FeedbackEntry second = new FeedbackEntry(DeviceToken.fromBytes(TOKEN_B), Instant.ofEpochSecond(0xFFFF_FFFFL));
         server.addFeedback(first, second);
@@ -623,7 +645,7 @@ class MockApnsServerTest {
     @Test
     @Timeout(5)
     void feedbackWrittenInSmallChunksIsReassembled() throws Exception {
-        MockApnsServer server = apns.server();
+        MockApnsServer server = shared;
         List<FeedbackEntry> entries = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             entries.add(new FeedbackEntry(DeviceToken.fromBytes(token(i)), Instant.ofEpochSecond(1_000_000L + i)));
@@ -640,7 +662,7 @@ class MockApnsServerTest {
     @Test
     @Timeout(5)
     void feedbackFailAfterAbortsTheConnectionAfterThatManyEntries() throws Exception {
-        MockApnsServer server = apns.server();
+        MockApnsServer server = shared;
         FeedbackEntry first = new FeedbackEntry(DeviceToken.fromBytes(TOKEN_A), Instant.ofEpochSecond(100));
         FeedbackEntry second = new FeedbackEntry(DeviceToken.fromBytes(TOKEN_B), Instant.ofEpochSecond(200));
         FeedbackEntry third = new FeedbackEntry(DeviceToken.fromBytes(token(3)), Instant.ofEpochSecond(300));
@@ -658,7 +680,7 @@ class MockApnsServerTest {
     @Test
     @Timeout(5)
     void awaitAcceptedWaitsForNotificationsAndGivesUpAfterItsTimeout() throws Exception {
-        MockApnsServer server = apns.server();
+        MockApnsServer server = shared;
         long started = System.nanoTime();
         assertThat(server.awaitAccepted(1, Duration.ofMillis(100))).isFalse();
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isBetween(90L, 1000L);
@@ -673,7 +695,7 @@ class MockApnsServerTest {
     @Test
     @Timeout(5)
     void resetClearsScriptCountersAndRecordingsButKeepsOpenConnections() throws Exception {
-        MockApnsServer server = apns.server();
+        MockApnsServer server = shared;
         server.rejectNotification(2, Status.of(8));
         server.rejectToken(DeviceToken.fromBytes(TOKEN_B), Status.of(8));
         server.addFeedback(new FeedbackEntry(DeviceToken.fromBytes(TOKEN_A), Instant.ofEpochSecond(5)));
@@ -702,7 +724,7 @@ class MockApnsServerTest {
     @Test
     @Timeout(5)
     void disconnectAllClosesEveryConnectionWithoutAResponse() throws Exception {
-        MockApnsServer server = apns.server();
+        MockApnsServer server = shared;
         try (RawClient first = connect(server.gateway()); RawClient second = connect(server.gateway())) {
             first.write(notifications(1, 1));
             second.write(notifications(1, 1));
@@ -724,7 +746,7 @@ class MockApnsServerTest {
     @Test
     @Timeout(10)
     void closeEndsEveryThreadAndIsIdempotent() throws Exception {
-        MockApnsServer server = MockApnsServer.builder(apns.certificates()).start();
+        MockApnsServer server = MockApnsServer.builder(CERTIFICATES).start();
         String gatewayPort = String.valueOf(server.gateway().port());
         String feedbackPort = String.valueOf(server.feedback().port());
         RawClient open = connect(server.gateway());
@@ -752,7 +774,7 @@ class MockApnsServerTest {
         PipedInputStream stdout = new PipedInputStream(64 * 1024);
         PrintStream out = new PrintStream(new PipedOutputStream(stdout), true, StandardCharsets.UTF_8);
         CompletableFuture<Integer> main = CompletableFuture.supplyAsync(
-                () -> MockApnsMain.run(new String[] {"--port", "0"}, in, out, System.err));
+                () -> MockApnsMain.run(new String[] {"--protocol", "binary", "--port", "0"}, in, out, System.err));
         List<String> lines = new ArrayList<>();
         try (var reader = new BufferedReader(new InputStreamReader(stdout, StandardCharsets.UTF_8))) {
             for (String line = reader.readLine(); line != null && !line.equals("ready"); line = reader.readLine()) {
@@ -770,86 +792,18 @@ class MockApnsServerTest {
             stdin.close();
             assertThat(main.get(5, TimeUnit.SECONDS)).isZero();
         }
-        assertThat(MockApnsMain.run(new String[] {"--port", "x"}, in, out, new PrintStream(OutputStream.nullOutputStream())))
-                .isEqualTo(2);
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // A tiny raw client, independent of the SDK's codecs (frames come from TestFrames).
-
-    static final class RawClient implements AutoCloseable {
-        final SSLSocket socket;
-        private final InputStream in;
-        private final OutputStream out;
-
-        RawClient(SSLSocket socket) throws IOException {
-            this.socket = socket;
-            this.in = socket.getInputStream();
-            this.out = socket.getOutputStream();
-        }
-
-        void write(byte[]... parts) throws IOException {
-            out.write(concat(parts));
-            out.flush();
-        }
-
-        /** Reads up to an error response's six bytes; fewer (maybe none) when the server closes first. */
-        byte[] readResponse() throws IOException {
-            byte[] response = new byte[6];
-            int filled = 0;
-            try {
-                while (filled < 6) {
-                    int read = in.read(response, filled, 6 - filled);
-                    if (read < 0) {
-                        break;
-                    }
-                    filled += read;
-                }
-            } catch (IOException e) {
-                if (e instanceof SocketTimeoutException) {
-                    throw e;
-                }
-                // A reset after the server closed: treat like the end of the stream.
-            }
-            return Arrays.copyOf(response, filled);
-        }
-
-        /** True when the server closed: end of stream or a reset, with no byte in between. */
-        boolean endsWithoutMoreBytes() throws IOException {
-            try {
-                return in.read() < 0;
-            } catch (SocketTimeoutException e) {
-                throw e;
-            } catch (IOException e) {
-                return true;
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
+        PrintStream ignored = new PrintStream(OutputStream.nullOutputStream());
+        assertThat(MockApnsMain.run(new String[] {"--protocol", "binary", "--port", "x"}, in, out, ignored)).isEqualTo(2);
+        assertThat(MockApnsMain.run(new String[] {"--protocol", "smtp"}, in, out, ignored)).isEqualTo(2);
+        assertThat(MockApnsMain.run(new String[] {"--protocol"}, in, out, ignored)).isEqualTo(2);
     }
 
     static RawClient connect(Endpoint endpoint) throws IOException {
-        return connect(clientContext, endpoint);
+        return RawClient.connect(clientContext, endpoint);
     }
 
     static RawClient connect(SSLContext context, Endpoint endpoint, String... protocols) throws IOException {
-        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket();
-        try {
-            socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), 2000);
-            socket.setSoTimeout(2000);
-            socket.setSendBufferSize(64 * 1024);
-            if (protocols.length > 0) {
-                socket.setEnabledProtocols(protocols);
-            }
-            socket.startHandshake();
-            return new RawClient(socket);
-        } catch (IOException | RuntimeException e) {
-            socket.close();
-            throw e;
-        }
+        return RawClient.connect(context, endpoint, protocols);
     }
 
     record FeedbackRead(List<FeedbackEntry> entries, int reads, IOException failure) {
@@ -916,14 +870,5 @@ class MockApnsServerTest {
 
     static byte[] errorResponse(int status, long identifier) {
         return ByteBuffer.allocate(6).put((byte) 8).put((byte) status).putInt((int) identifier).array();
-    }
-
-    /** Frames with identifiers {@code first} to {@code first + count - 1}, written back to back. */
-    static byte[] notifications(long first, int count) {
-        byte[][] frames = new byte[count][];
-        for (int i = 0; i < count; i++) {
-            frames[i] = notification(first + i, TOKEN_A, utf8("{}"));
-        }
-        return concat(frames);
     }
 }

@@ -1,10 +1,13 @@
-package dev.apns.testkit;
+package dev.apns.mock.binary;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
-/** Hand-built notification bytes for the tests, written from the protocol page, not with the SDK's encoder. */
-final class TestFrames {
+/**
+ * Hand-built notification bytes for the tests, written from the protocol page, not with the SDK's encoder. Public
+ * for the tests of apns-testkit's extensions ({@link #notifications}).
+ */
+public final class TestFrames {
     private TestFrames() {
     }
 
@@ -64,5 +67,14 @@ final class TestFrames {
             all.put(part);
         }
         return all.array();
+    }
+
+    /** Frames with identifiers {@code first} to {@code first + count - 1}, written back to back. */
+    public static byte[] notifications(long first, int count) {
+        byte[][] frames = new byte[count][];
+        for (int i = 0; i < count; i++) {
+            frames[i] = notification(first + i, token(0xA0), utf8("{}"));
+        }
+        return concat(frames);
     }
 }

@@ -1,4 +1,4 @@
-package dev.apns.testkit;
+package dev.apns.mock.credentials;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,6 +1,6 @@
-package dev.apns.testkit.h2;
+package dev.apns.mock.h2;
 
-import dev.apns.testkit.IssuedCertificate;
+import dev.apns.mock.credentials.IssuedCertificate;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -43,11 +43,11 @@ import java.util.concurrent.TimeUnit;
  * A small HTTP/2 client on Netty's codec for the mock server's tests (the SDK's own client is written
  * elsewhere): real TLS with ALPN h2 on 127.0.0.1, optionally with a client certificate. Records every
  * SETTINGS and GOAWAY frame it receives; each request's future completes with its response, its RST_STREAM,
- * or "unanswered" when the connection closes first.
+ * or "unanswered" when the connection closes first. Public for the tests of apns-testkit's extensions.
  */
-final class Http2TestClient implements AutoCloseable {
+public final class Http2TestClient implements AutoCloseable {
     /** How one request ended. */
-    record Response(int streamId, int status, Http2Headers headers, String body, long resetCode) {
+    public record Response(int streamId, int status, Http2Headers headers, String body, long resetCode) {
         static final int UNANSWERED = -1;
 
         boolean answered() {
@@ -114,7 +114,7 @@ final class Http2TestClient implements AutoCloseable {
         channel = bootstrap.connect("127.0.0.1", port).sync().channel();
     }
 
-    static Http2TestClient connect(MockApnsHttp2Server server) throws Exception {
+    public static Http2TestClient connect(MockApnsHttp2Server server) throws Exception {
         return connect(server, null);
     }
 
@@ -135,7 +135,7 @@ final class Http2TestClient implements AutoCloseable {
     }
 
     /** A POST to {@code /3/device/<token>} with the given extra headers (name, value, name, value, ...). */
-    CompletableFuture<Response> post(String token, String payload, String... headerPairs) {
+    public CompletableFuture<Response> post(String token, String payload, String... headerPairs) {
         Http2Headers headers = new DefaultHttp2Headers().method("POST").scheme("https").authority("127.0.0.1")
                 .path("/3/device/" + token);
         for (int i = 0; i + 1 < headerPairs.length; i += 2) {

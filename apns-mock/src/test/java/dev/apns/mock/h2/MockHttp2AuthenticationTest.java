@@ -1,8 +1,8 @@
-package dev.apns.testkit.h2;
+package dev.apns.mock.h2;
 
-import dev.apns.testkit.IssuedCertificate;
-import dev.apns.testkit.KeyType;
-import dev.apns.testkit.TestCertificates;
+import dev.apns.mock.credentials.IssuedCertificate;
+import dev.apns.mock.credentials.KeyType;
+import dev.apns.mock.credentials.TestCertificates;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -12,8 +12,8 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import static dev.apns.testkit.h2.MockHttp2ValidationTest.PAYLOAD;
-import static dev.apns.testkit.h2.MockHttp2ValidationTest.TOKEN;
+import static dev.apns.mock.h2.MockHttp2ValidationTest.PAYLOAD;
+import static dev.apns.mock.h2.MockHttp2ValidationTest.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @Timeout(30)

@@ -1,6 +1,6 @@
-package dev.apns.testkit.h2;
+package dev.apns.mock.h2;
 
-import dev.apns.testkit.TestCertificates;
+import dev.apns.mock.credentials.TestCertificates;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;

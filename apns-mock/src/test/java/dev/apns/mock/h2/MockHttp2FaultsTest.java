@@ -1,6 +1,6 @@
-package dev.apns.testkit.h2;
+package dev.apns.mock.h2;
 
-import dev.apns.testkit.TestCertificates;
+import dev.apns.mock.credentials.TestCertificates;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,8 +17,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static dev.apns.testkit.h2.MockHttp2ValidationTest.PAYLOAD;
-import static dev.apns.testkit.h2.MockHttp2ValidationTest.TOKEN;
+import static dev.apns.mock.h2.MockHttp2ValidationTest.PAYLOAD;
+import static dev.apns.mock.h2.MockHttp2ValidationTest.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @Timeout(30)

@@ -1,6 +1,6 @@
-package dev.apns.testkit.h2;
+package dev.apns.mock.h2;
 
-import dev.apns.testkit.TestCertificates;
+import dev.apns.mock.credentials.TestCertificates;
 
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;

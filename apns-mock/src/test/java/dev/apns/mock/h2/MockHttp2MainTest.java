@@ -1,4 +1,7 @@
-package dev.apns.testkit.h2;
+package dev.apns.mock.h2;
+
+import dev.apns.mock.MockApnsHttp2Process;
+import dev.apns.mock.MockApnsMain;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,8 +29,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import static dev.apns.testkit.h2.MockHttp2ValidationTest.PAYLOAD;
-import static dev.apns.testkit.h2.MockHttp2ValidationTest.TOKEN;
+import static dev.apns.mock.h2.MockHttp2ValidationTest.PAYLOAD;
+import static dev.apns.mock.h2.MockHttp2ValidationTest.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @Timeout(30)
@@ -63,7 +66,7 @@ class MockHttp2MainTest {
                 StandardCharsets.UTF_8));
         PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Thread main = new Thread(() -> MockApnsHttp2Main.run(new String[] {"--topic", "com.example.app",
+        Thread main = new Thread(() -> MockApnsMain.run(new String[] {"--topic", "com.example.app",
                 "--team-id", "TEAM123456", "--signing-key-file", keyFile.toString(), "--threads", "1", "--key-info-file", infoFile.toString()}, stdin, out,
                 new PrintStream(err, true, StandardCharsets.UTF_8)), "h2-main-under-test");
         main.start();
@@ -110,7 +113,7 @@ class MockHttp2MainTest {
     @Test
     void rejectsUnknownArgumentsWithStatus2() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = MockApnsHttp2Main.run(new String[] {"--threads", "many"}, new ByteArrayInputStream(new byte[0]),
+        int status = MockApnsMain.run(new String[] {"--threads", "many"}, new ByteArrayInputStream(new byte[0]),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
 

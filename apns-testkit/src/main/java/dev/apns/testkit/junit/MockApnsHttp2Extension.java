@@ -1,12 +1,8 @@
-package dev.apns.testkit.h2;
+package dev.apns.testkit.junit;
 
-import dev.apns.testkit.TestCertificates;
-
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
+import dev.apns.mock.credentials.TestCertificates;
+import dev.apns.mock.h2.MockApnsHttp2Server;
+import dev.apns.mock.h2.TestSigningKey;
 
 import java.util.Objects;
 import java.util.Set;
@@ -24,16 +20,14 @@ import java.util.function.UnaryOperator;
  * On a static field one server serves the class: started before all tests, {@linkplain MockApnsHttp2Server#reset()
  * reset} before each, closed after all. On an instance field each test gets a fresh server, closed after it. A reset
  * keeps connections, registered keys and certificate topics. The certificates and the key exist from construction
- * on, so clients can be configured before the server starts. Thread-safe once started.
+ * on, so clients can be configured before the server starts. Thread-safe once started. For the binary protocol's
+ * mock, see {@link MockApnsExtension}.
  */
-public final class MockApnsHttp2Extension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback,
-        AfterAllCallback {
+public final class MockApnsHttp2Extension extends MockServerExtension<MockApnsHttp2Server> {
     private final TestCertificates certificates;
     private final TestSigningKey signingKey;
     private final Set<String> topics;
     private final UnaryOperator<MockApnsHttp2Server.Builder> configuration;
-    private volatile MockApnsHttp2Server server;
-    private volatile boolean perTest;
 
     /** An extension with a new authority, a new signing key for {@code com.example.app} and default settings. */
     public MockApnsHttp2Extension() {
@@ -48,20 +42,6 @@ public final class MockApnsHttp2Extension implements BeforeAllCallback, BeforeEa
         this.configuration = Objects.requireNonNull(configuration, "configuration");
     }
 
-    /**
-     * The running server.
-     *
-     * @throws IllegalStateException outside the tests of the class that registered the extension
-     */
-    public MockApnsHttp2Server server() {
-        MockApnsHttp2Server current = server;
-        if (current == null) {
-            throw new IllegalStateException("The mock HTTP/2 APNs server is not running; it runs while the tests of the "
-                    + "class that registered this extension run.");
-        }
-        return current;
-    }
-
     /** The certificates: the authority clients trust and the server's certificate. */
     public TestCertificates certificates() {
         return certificates;
@@ -73,50 +53,28 @@ public final class MockApnsHttp2Extension implements BeforeAllCallback, BeforeEa
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) {
-        server = start();
-        perTest = false;
-    }
-
-    @Override
-    public void beforeEach(ExtensionContext context) {
-        MockApnsHttp2Server current = server;
-        if (current == null) {
-            server = start();
-            perTest = true;
-        } else {
-            current.reset();
-        }
-    }
-
-    @Override
-    public void afterEach(ExtensionContext context) {
-        if (perTest) {
-            stop();
-        }
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) {
-        stop();
-    }
-
-    private MockApnsHttp2Server start() {
+    MockApnsHttp2Server start() {
         MockApnsHttp2Server.Builder builder = configuration.apply(MockApnsHttp2Server.builder(certificates));
         if (builder == null) {
-            throw new IllegalStateException("The MockApnsHttp2Extension configuration returned no builder; return the "
-                    + "one it was given.");
+            throw noBuilder("MockApnsHttp2Extension");
         }
         MockApnsHttp2Server started = builder.start();
         signingKey.register(started, topics);
         return started;
     }
 
-    private void stop() {
-        MockApnsHttp2Server current = server;
-        server = null;
-        if (current != null) {
-            current.close();
-        }
+    @Override
+    void reset(MockApnsHttp2Server server) {
+        server.reset();
+    }
+
+    @Override
+    void stop(MockApnsHttp2Server server) {
+        server.close();
+    }
+
+    @Override
+    String serverName() {
+        return "mock HTTP/2 APNs server";
     }
 }

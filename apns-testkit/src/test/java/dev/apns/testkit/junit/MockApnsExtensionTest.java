@@ -1,5 +1,8 @@
-package dev.apns.testkit;
+package dev.apns.testkit.junit;
 
+import dev.apns.mock.binary.MockApnsServer;
+import dev.apns.mock.binary.RawClient;
+import dev.apns.mock.binary.TestFrames;
 import dev.apns.DeviceToken;
 import dev.apns.FeedbackEntry;
 import dev.apns.Status;
@@ -43,10 +46,10 @@ class MockApnsExtensionTest {
         @Timeout(5)
         void resetsItBeforeEachTest() throws Exception {
             assertThat(apns.server()).isSameAs(first);
-            try (MockApnsServerTest.RawClient client = MockApnsServerTest.connect(
+            try (RawClient client = RawClient.connect(
                     apns.certificates().client("c").sslContext(apns.certificates().authority().certificate()),
                     apns.server().gateway())) {
-                client.write(MockApnsServerTest.notifications(1, 1));
+                client.write(TestFrames.notifications(1, 1));
                 assertThat(apns.server().awaitAccepted(1, Duration.ofSeconds(3))).isTrue();
             }
             assertThat(apns.server().errorResponsesSent()).isEmpty();

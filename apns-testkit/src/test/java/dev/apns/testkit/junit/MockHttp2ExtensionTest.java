@@ -1,5 +1,6 @@
-package dev.apns.testkit.h2;
+package dev.apns.testkit.junit;
 
+import dev.apns.mock.h2.Http2TestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -8,12 +9,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
-import static dev.apns.testkit.h2.MockHttp2ValidationTest.PAYLOAD;
-import static dev.apns.testkit.h2.MockHttp2ValidationTest.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @Timeout(20)
 class MockHttp2ExtensionTest {
+    private static final String TOKEN = "ab".repeat(32);
+    private static final String PAYLOAD = "{\"aps\":{\"alert\":\"test\"}}";
+
     @RegisterExtension
     static final MockApnsHttp2Extension apns = new MockApnsHttp2Extension();
 
