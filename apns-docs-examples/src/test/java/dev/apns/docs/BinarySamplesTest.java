@@ -19,6 +19,7 @@ import dev.apns.Status;
 import dev.apns.Trust;
 import dev.apns.mock.credentials.IssuedCertificate;
 import dev.apns.testkit.junit.MockApnsExtension;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;

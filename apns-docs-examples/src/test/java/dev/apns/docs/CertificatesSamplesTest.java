@@ -8,6 +8,7 @@ import dev.apns.Message;
 import dev.apns.Trust;
 import dev.apns.mock.credentials.IssuedCertificate;
 import dev.apns.testkit.junit.MockApnsExtension;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;

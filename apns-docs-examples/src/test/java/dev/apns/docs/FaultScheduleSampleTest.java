@@ -12,6 +12,7 @@ import dev.apns.mock.credentials.IssuedCertificate;
 import dev.apns.testkit.junit.MockApnsExtension;
 import dev.apns.mock.binary.MockApnsServer;
 import dev.apns.mock.binary.ReceivedNotification;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;

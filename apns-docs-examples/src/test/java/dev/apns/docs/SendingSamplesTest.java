@@ -22,6 +22,7 @@ import dev.apns.SigningKey;
 import dev.apns.Trust;
 import dev.apns.testkit.TestHttpProxy;
 import dev.apns.mock.h2.AcceptedNotification;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

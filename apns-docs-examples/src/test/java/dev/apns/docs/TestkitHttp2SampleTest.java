@@ -8,6 +8,7 @@ import dev.apns.mock.credentials.TestCertificates;
 import dev.apns.mock.h2.AcceptedNotification;
 import dev.apns.mock.h2.MockApnsHttp2Server;
 import dev.apns.mock.h2.TestSigningKey;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

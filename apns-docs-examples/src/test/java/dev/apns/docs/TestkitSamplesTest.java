@@ -8,6 +8,7 @@ import dev.apns.Trust;
 import dev.apns.mock.credentials.IssuedCertificate;
 import dev.apns.mock.binary.MockApnsServer;
 import dev.apns.mock.credentials.TestCertificates;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

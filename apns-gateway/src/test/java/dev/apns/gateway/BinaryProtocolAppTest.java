@@ -10,6 +10,7 @@ import dev.apns.FeedbackEntry;
 import dev.apns.Status;
 import dev.apns.mock.credentials.IssuedCertificate;
 import dev.apns.mock.binary.MockApnsServer;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

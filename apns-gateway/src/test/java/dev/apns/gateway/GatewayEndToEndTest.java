@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.apns.gateway.http.ApiKey;
 import dev.apns.mock.h2.AcceptedNotification;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.apns.mock.credentials.TestCertificates;
 import dev.apns.mock.h2.MockApnsHttp2Server;
 import dev.apns.mock.h2.TestSigningKey;
+
 import java.util.Set;
 
 /** apns-mock's HTTP/2 mock APNs server with a signing key registered for one topic, and the app spec for it. */

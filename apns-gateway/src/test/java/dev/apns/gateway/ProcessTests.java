@@ -3,6 +3,7 @@ package dev.apns.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.apns.mock.h2.AcceptedNotification;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -3,6 +3,7 @@ package dev.apns.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.apns.mock.credentials.TestCertificates;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

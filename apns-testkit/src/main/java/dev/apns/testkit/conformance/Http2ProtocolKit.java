@@ -20,6 +20,7 @@ import dev.apns.mock.credentials.TestCertificates;
 import dev.apns.mock.h2.AcceptedNotification;
 import dev.apns.mock.h2.MockApnsHttp2Server;
 import dev.apns.mock.h2.TestSigningKey;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,6 +1,7 @@
 package dev.apns.testkit.junit;
 
 import dev.apns.mock.h2.Http2TestClient;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
