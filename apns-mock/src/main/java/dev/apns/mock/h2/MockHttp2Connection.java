@@ -4,7 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
 import io.netty.handler.codec.http2.DefaultHttp2Connection;
@@ -18,6 +20,7 @@ import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.UniformStreamByteDistributor;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AsciiString;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
@@ -43,6 +46,8 @@ final class MockHttp2Connection extends Http2ConnectionHandler {
     private static final AsciiString CONTENT_TYPE = AsciiString.cached("content-type");
     private static final AsciiString APPLICATION_JSON = AsciiString.cached("application/json");
     private static final byte[] NO_BODY = new byte[0];
+    /** How long a connection that sent its GOAWAY and last answers waits for the client to close, at most. */
+    private static final long LINGER_MILLIS = 1_000;
 
     private final MockApnsHttp2Server server;
     private final int number;
@@ -59,6 +64,8 @@ final class MockHttp2Connection extends Http2ConnectionHandler {
     /** The highest stream id whose request was processed (answered, held or reset) here. */
     private int highestProcessedStreamId;
     private boolean dropped;
+    /** The connection is ending after its GOAWAY: output closed, reading until the client closes. */
+    private boolean closing;
 
     private static final class PendingRequest {
         final Http2Headers headers;
@@ -336,9 +343,9 @@ final class MockHttp2Connection extends Http2ConnectionHandler {
         finishGoAwayWhenAnswered();
     }
 
-    /** After a GOAWAY, closes the connection once every stream at or below its last-stream-id was answered. */
+    /** After a GOAWAY, ends the connection once every stream at or below its last-stream-id was answered. */
     private void finishGoAwayWhenAnswered() {
-        if (goAwayLastStreamId < 0 || deferred > 0 || !ctx.channel().isActive()) {
+        if (goAwayLastStreamId < 0 || deferred > 0 || closing || !ctx.channel().isActive()) {
             return;
         }
         for (int id : pending.keySet()) {
@@ -347,8 +354,31 @@ final class MockHttp2Connection extends Http2ConnectionHandler {
             }
         }
         flush(ctx);
-        // From this handler's context: past the HTTP/2 codec's own graceful close, straight to TLS.
-        ctx.close();
+        closing = true;
+        lingeringClose();
+    }
+
+    /**
+     * Ends the connection without a TCP reset: a TLS close_notify and a FIN after the frames already written, then
+     * reading (the HTTP/2 codec ignores streams above the GOAWAY's last-stream-id) until the client closes, for at most
+     * {@link #LINGER_MILLIS}. Closing the socket at once would be answered with a reset by the kernel as soon as
+     * requests the client sent before it read the GOAWAY arrive (or were already waiting unread); the client's next
+     * write then fails on that reset, and a client that closes on a failed write never reads the GOAWAY and the
+     * answers waiting in its receive buffer.
+     */
+    private void lingeringClose() {
+        ctx.executor().schedule(() -> {
+            if (ctx.channel().isOpen()) {
+                ctx.close();
+            }
+        }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        ChannelFuture outputClosed = tls == null ? ctx.newSucceededFuture() : tls.closeOutbound();
+        outputClosed.addListener(done -> {
+            if (ctx.channel() instanceof DuplexChannel duplex && duplex.isActive() && !duplex.isOutputShutdown()) {
+                duplex.shutdownOutput();
+            }
+        });
     }
 
     /** Closes the TCP connection at once with a reset: no GOAWAY, no TLS close_notify, streams left open. */

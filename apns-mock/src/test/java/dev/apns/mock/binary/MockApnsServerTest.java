@@ -1,6 +1,7 @@
 package dev.apns.mock.binary;
 
 import dev.apns.mock.MockApnsMain;
+import dev.apns.mock.MockApnsProcess;
 import dev.apns.mock.credentials.IssuedCertificate;
 import dev.apns.mock.credentials.KeyType;
 import dev.apns.mock.credentials.TestCertificates;
@@ -763,6 +764,24 @@ class MockApnsServerTest {
             assertThat(threadsOf(gatewayPort, feedbackPort)).isEmpty();
             server.close();
             assertThatThrownBy(() -> connect(server.gateway()).close()).isInstanceOf(IOException.class);
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aProcessOfItsOwnServesTheBinaryGatewayAndCountsWhatItAccepted() throws Exception {
+        try (MockApnsProcess process = MockApnsProcess.start()) {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(process.credentials().keyManagerFactory().getKeyManagers(),
+                    process.trust().trustManagerFactory().getTrustManagers(), null);
+            try (RawClient client = RawClient.connect(context, process.gateway())) {
+                client.write(notifications(1, 3));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (process.acceptedCount() < 3 && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+            }
+            assertThat(process.acceptedCount()).isEqualTo(3);
         }
     }
 
