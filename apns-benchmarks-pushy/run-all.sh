@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The HTTP/2 comparison docs/performance.md records: the SDK's streaming sender against Pushy 0.15's ApnsClient, both
 # with token authentication and one connection, in one JVM, against the testkit's HTTP/2 mock server in another JVM
-# (MockApnsHttp2Main --no-record, run from apns-benchmarks' jar, which has the Netty 4.2 it needs); then ten million
+# (MockApnsMain --no-record, HTTP/2, run from apns-benchmarks' jar, which has the Netty 4.2 it needs); then ten million
 # notifications through the SDK's sender in a 256 MiB heap.
 # Build first, from the repository root: mvn -q -B -DskipTests package (or mvn -B verify, which packages too).
 # Usage: apns-benchmarks-pushy/run-all.sh

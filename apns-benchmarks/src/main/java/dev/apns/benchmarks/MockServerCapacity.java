@@ -1,8 +1,8 @@
 package dev.apns.benchmarks;
 
 import dev.apns.protocol.binary.NotificationEncoder;
-import dev.apns.testkit.MockApnsServer;
-import dev.apns.testkit.TestCertificates;
+import dev.apns.mock.binary.MockApnsServer;
+import dev.apns.mock.credentials.TestCertificates;
 
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -16,7 +16,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 /**
- * How many notifications per second the testkit's mock APNs server parses, so that benchmarks of the SDK
+ * How many notifications per second apns-mock's mock APNs server parses, so that benchmarks of the SDK
  * can show the server is not what limits them. Raw JSSE clients write pre-encoded frames (command 2, a
  * 32-byte token, a 100-byte payload) as fast as they can over TLS on 127.0.0.1; the server parses and
  * counts every notification without recording it. Clients run in the same JVM, so the figure is a lower

@@ -9,7 +9,7 @@ import dev.apns.Outcome;
 import dev.apns.Payload;
 import dev.apns.SenderMetrics;
 import dev.apns.SenderOptions;
-import dev.apns.testkit.MockApnsProcess;
+import dev.apns.mock.MockApnsProcess;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;

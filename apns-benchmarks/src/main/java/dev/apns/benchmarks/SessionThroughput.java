@@ -7,7 +7,7 @@ import dev.apns.DeviceToken;
 import dev.apns.Message;
 import dev.apns.Payload;
 import dev.apns.Result;
-import dev.apns.testkit.MockApnsProcess;
+import dev.apns.mock.MockApnsProcess;
 
 import java.time.Duration;
 import java.util.ArrayList;

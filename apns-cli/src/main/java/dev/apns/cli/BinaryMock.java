@@ -1,10 +1,10 @@
 package dev.apns.cli;
 
 import dev.apns.FeedbackEntry;
-import dev.apns.testkit.IssuedCertificate;
-import dev.apns.testkit.MockApnsMain;
-import dev.apns.testkit.MockApnsServer;
-import dev.apns.testkit.TestCertificates;
+import dev.apns.mock.credentials.IssuedCertificate;
+import dev.apns.mock.binary.BinaryMockProgram;
+import dev.apns.mock.binary.MockApnsServer;
+import dev.apns.mock.credentials.TestCertificates;
 
 import picocli.CommandLine.TypeConversionException;
 
@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code apns mock --protocol binary}: the testkit's {@link MockApnsServer} (binary gateway and feedback
+ * {@code apns mock --protocol binary}: apns-mock's {@link MockApnsServer} (binary gateway and feedback
  * service) with the faults the flags choose. One run per instance.
  */
 final class BinaryMock {
@@ -70,7 +70,7 @@ final class BinaryMock {
                 command.out().println("ready");
                 command.out().flush();
             } else {
-                MockApnsMain.announce(server, client, command.out());
+                BinaryMockProgram.announce(server, client, command.out());
             }
             command.err().println("Mock APNs (binary protocol) is running: gateway " + server.gateway() + ", feedback "
                     + server.feedback() + ". " + (command.noStdin ? "Ctrl-C stops it." : "Ctrl-D (end of input) or "

@@ -1,6 +1,6 @@
 package dev.apns.cli;
 
-import dev.apns.testkit.IssuedCertificate;
+import dev.apns.mock.credentials.IssuedCertificate;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

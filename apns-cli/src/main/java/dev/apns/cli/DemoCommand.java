@@ -12,9 +12,9 @@ import dev.apns.Rejection;
 import dev.apns.Result;
 import dev.apns.Status;
 import dev.apns.Trust;
-import dev.apns.testkit.IssuedCertificate;
-import dev.apns.testkit.MockApnsServer;
-import dev.apns.testkit.TestCertificates;
+import dev.apns.mock.credentials.IssuedCertificate;
+import dev.apns.mock.binary.MockApnsServer;
+import dev.apns.mock.credentials.TestCertificates;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,7 +28,7 @@ import java.util.Locale;
 
 /**
  * {@code apns demo}: the SDK's main job on an embedded default. First HTTP/2 ({@link Http2Demo}); then the
- * binary protocol: starts the testkit's mock APNs (gateway and feedback over real TLS on 127.0.0.1, with a
+ * binary protocol: starts apns-mock's mock APNs (gateway and feedback over real TLS on 127.0.0.1, with a
  * certificate authority made at run time), then, through every backend on the class path, sends a batch in which
  * one token is rejected, shows the automatic resend of what the server dropped, sends the same batch with
  * automatic resend off and then its retry message, and reads the feedback service. No Apple account is needed.

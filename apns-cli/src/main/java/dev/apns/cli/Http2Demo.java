@@ -13,9 +13,9 @@ import dev.apns.SenderMetrics;
 import dev.apns.SenderOptions;
 import dev.apns.SigningKey;
 import dev.apns.Trust;
-import dev.apns.testkit.TestCertificates;
-import dev.apns.testkit.h2.MockApnsHttp2Server;
-import dev.apns.testkit.h2.TestSigningKey;
+import dev.apns.mock.credentials.TestCertificates;
+import dev.apns.mock.h2.MockApnsHttp2Server;
+import dev.apns.mock.h2.TestSigningKey;
 
 import java.io.PrintStream;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package dev.apns.cli;
 
-import dev.apns.testkit.IssuedCertificate;
-import dev.apns.testkit.TestCertificates;
-import dev.apns.testkit.h2.MockApnsHttp2Server;
-import dev.apns.testkit.h2.TestSigningKey;
+import dev.apns.mock.credentials.IssuedCertificate;
+import dev.apns.mock.credentials.TestCertificates;
+import dev.apns.mock.h2.MockApnsHttp2Server;
+import dev.apns.mock.h2.TestSigningKey;
 
 import picocli.CommandLine.TypeConversionException;
 
@@ -19,7 +19,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * {@code apns mock} (HTTP/2): the testkit's {@link MockApnsHttp2Server} with a freshly generated signing key
+ * {@code apns mock} (HTTP/2): apns-mock's {@link MockApnsHttp2Server} with a freshly generated signing key
  * (token authentication) and client certificate (certificate authentication), both allowed the {@code --topic}
  * bundle ids, and the faults the flags choose. One run per instance.
  */

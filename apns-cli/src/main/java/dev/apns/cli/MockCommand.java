@@ -19,7 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 
 /**
- * {@code apns mock}: runs the testkit's mock APNs in the foreground for testing push code written in any
+ * {@code apns mock}: runs apns-mock's mock APNs in the foreground for testing push code written in any
  * language: the HTTP/2 provider API ({@code MockApnsHttp2Server}, token or certificate authentication) by default,
  * the binary gateway and feedback service ({@code MockApnsServer}) with {@code --protocol binary}. Prints where it
  * listens and the credentials a client needs, then serves until standard input ends or the process is stopped.

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.apns.testkit.h2.AcceptedNotification;
-import dev.apns.testkit.h2.MockApnsHttp2Server;
-import dev.apns.testkit.h2.RejectedRequest;
+import dev.apns.mock.h2.AcceptedNotification;
+import dev.apns.mock.h2.MockApnsHttp2Server;
+import dev.apns.mock.h2.RejectedRequest;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

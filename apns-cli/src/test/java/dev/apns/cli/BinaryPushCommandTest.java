@@ -2,10 +2,10 @@ package dev.apns.cli;
 
 import dev.apns.DeviceToken;
 import dev.apns.Status;
-import dev.apns.testkit.IssuedCertificate;
-import dev.apns.testkit.MockApnsExtension;
-import dev.apns.testkit.MockApnsServer;
-import dev.apns.testkit.ReceivedNotification;
+import dev.apns.mock.credentials.IssuedCertificate;
+import dev.apns.testkit.junit.MockApnsExtension;
+import dev.apns.mock.binary.MockApnsServer;
+import dev.apns.mock.binary.ReceivedNotification;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +30,7 @@ import static dev.apns.cli.Fixtures.args;
 import static dev.apns.cli.Fixtures.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code apns push --protocol binary} in process, over real TLS against the testkit's binary mock APNs server. */
+/** {@code apns push --protocol binary} in process, over real TLS against apns-mock's binary mock APNs server. */
 @Timeout(20)
 class BinaryPushCommandTest {
     @RegisterExtension

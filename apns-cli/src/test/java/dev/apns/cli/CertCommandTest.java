@@ -1,8 +1,8 @@
 package dev.apns.cli;
 
-import dev.apns.testkit.IssuedCertificate;
-import dev.apns.testkit.KeyType;
-import dev.apns.testkit.TestCertificates;
+import dev.apns.mock.credentials.IssuedCertificate;
+import dev.apns.mock.credentials.KeyType;
+import dev.apns.mock.credentials.TestCertificates;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

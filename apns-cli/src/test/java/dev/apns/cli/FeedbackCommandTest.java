@@ -2,9 +2,9 @@ package dev.apns.cli;
 
 import dev.apns.DeviceToken;
 import dev.apns.FeedbackEntry;
-import dev.apns.testkit.IssuedCertificate;
-import dev.apns.testkit.MockApnsExtension;
-import dev.apns.testkit.MockApnsServer;
+import dev.apns.mock.credentials.IssuedCertificate;
+import dev.apns.testkit.junit.MockApnsExtension;
+import dev.apns.mock.binary.MockApnsServer;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,7 +20,7 @@ import static dev.apns.cli.Fixtures.args;
 import static dev.apns.cli.Fixtures.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code apns feedback} in process, over real TLS against the testkit's mock APNs server. */
+/** {@code apns feedback} in process, over real TLS against apns-mock's mock APNs server. */
 @Timeout(20)
 class FeedbackCommandTest {
     @RegisterExtension

@@ -1,7 +1,7 @@
 package dev.apns.cli;
 
-import dev.apns.testkit.IssuedCertificate;
-import dev.apns.testkit.MockApnsServer;
+import dev.apns.mock.credentials.IssuedCertificate;
+import dev.apns.mock.binary.MockApnsServer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -3,13 +3,13 @@ package dev.apns.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
-import dev.apns.testkit.IssuedCertificate;
-import dev.apns.testkit.TestCertificates;
+import dev.apns.mock.credentials.IssuedCertificate;
+import dev.apns.mock.credentials.TestCertificates;
 import dev.apns.testkit.TestHttpProxy;
 import dev.apns.testkit.TestSocks5Proxy;
-import dev.apns.testkit.h2.AcceptedNotification;
-import dev.apns.testkit.h2.MockApnsHttp2Server;
-import dev.apns.testkit.h2.TestSigningKey;
+import dev.apns.mock.h2.AcceptedNotification;
+import dev.apns.mock.h2.MockApnsHttp2Server;
+import dev.apns.mock.h2.TestSigningKey;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,7 +40,7 @@ import static dev.apns.cli.Fixtures.args;
 import static dev.apns.cli.Fixtures.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code apns push} over HTTP/2 (the default), in process, over real TLS against the testkit's HTTP/2 mock APNs. */
+/** {@code apns push} over HTTP/2 (the default), in process, over real TLS against apns-mock's HTTP/2 mock APNs. */
 @Timeout(30)
 class Http2PushCommandTest {
     private static final String BUNDLE = "com.example.app";

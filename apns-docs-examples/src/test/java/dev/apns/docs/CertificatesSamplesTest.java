@@ -6,8 +6,9 @@ import dev.apns.Credentials;
 import dev.apns.CredentialsException;
 import dev.apns.Message;
 import dev.apns.Trust;
-import dev.apns.testkit.IssuedCertificate;
-import dev.apns.testkit.MockApnsExtension;
+import dev.apns.mock.credentials.IssuedCertificate;
+import dev.apns.testkit.junit.MockApnsExtension;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -7,11 +7,12 @@ import dev.apns.DeviceToken;
 import dev.apns.Message;
 import dev.apns.Result;
 import dev.apns.Trust;
-import dev.apns.testkit.FaultSchedule;
-import dev.apns.testkit.IssuedCertificate;
-import dev.apns.testkit.MockApnsExtension;
-import dev.apns.testkit.MockApnsServer;
-import dev.apns.testkit.ReceivedNotification;
+import dev.apns.mock.binary.FaultSchedule;
+import dev.apns.mock.credentials.IssuedCertificate;
+import dev.apns.testkit.junit.MockApnsExtension;
+import dev.apns.mock.binary.MockApnsServer;
+import dev.apns.mock.binary.ReceivedNotification;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;

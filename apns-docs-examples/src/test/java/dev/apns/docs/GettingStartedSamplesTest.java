@@ -7,9 +7,10 @@ import dev.apns.Environment;
 import dev.apns.Outcome;
 import dev.apns.SigningKey;
 import dev.apns.Trust;
-import dev.apns.testkit.TestCertificates;
-import dev.apns.testkit.h2.MockApnsHttp2Server;
-import dev.apns.testkit.h2.TestSigningKey;
+import dev.apns.mock.credentials.TestCertificates;
+import dev.apns.mock.h2.MockApnsHttp2Server;
+import dev.apns.mock.h2.TestSigningKey;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -157,7 +158,7 @@ class GettingStartedSamplesTest {
                 assertThat(text(dependency, "version")).isEqualTo("${apns.version}");
             }
         }
-        assertThat(apnsArtifacts).containsExactly("apns-core", "apns-backend-blocking", "apns-testkit:test");
+        assertThat(apnsArtifacts).containsExactly("apns-core", "apns-backend-blocking", "apns-mock:test");
         assertThat(text(document.getDocumentElement(), "maven.compiler.release")).isEqualTo("17");
     }
 

@@ -3,10 +3,10 @@ package dev.apns.docs;
 import dev.apns.ApnsSession;
 import dev.apns.SigningKey;
 import dev.apns.Trust;
-import dev.apns.testkit.IssuedCertificate;
-import dev.apns.testkit.TestCertificates;
-import dev.apns.testkit.h2.MockApnsHttp2Server;
-import dev.apns.testkit.h2.TestSigningKey;
+import dev.apns.mock.credentials.IssuedCertificate;
+import dev.apns.mock.credentials.TestCertificates;
+import dev.apns.mock.h2.MockApnsHttp2Server;
+import dev.apns.mock.h2.TestSigningKey;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +15,7 @@ import java.nio.file.Path;
 import java.util.Set;
 
 /**
- * The testkit's HTTP/2 mock of Apple's provider API, set up as the doc samples expect it: a signing key (a
+ * apns-mock's HTTP/2 mock of Apple's provider API, set up as the doc samples expect it: a signing key (a
  * {@code .p8} key with its ids) and a client certificate, both allowed to push to {@link #BUNDLE_ID} and its
  * push-type topics. One per test class; {@link #reset()} between tests.
  */

@@ -21,7 +21,8 @@ import dev.apns.SenderOptions;
 import dev.apns.SigningKey;
 import dev.apns.Trust;
 import dev.apns.testkit.TestHttpProxy;
-import dev.apns.testkit.h2.AcceptedNotification;
+import dev.apns.mock.h2.AcceptedNotification;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -4,10 +4,11 @@ import dev.apns.ApnsSession;
 import dev.apns.Message;
 import dev.apns.SigningKey;
 import dev.apns.Trust;
-import dev.apns.testkit.TestCertificates;
-import dev.apns.testkit.h2.AcceptedNotification;
-import dev.apns.testkit.h2.MockApnsHttp2Server;
-import dev.apns.testkit.h2.TestSigningKey;
+import dev.apns.mock.credentials.TestCertificates;
+import dev.apns.mock.h2.AcceptedNotification;
+import dev.apns.mock.h2.MockApnsHttp2Server;
+import dev.apns.mock.h2.TestSigningKey;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

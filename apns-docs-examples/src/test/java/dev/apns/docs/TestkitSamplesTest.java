@@ -5,9 +5,10 @@ import dev.apns.ApnsSession;
 import dev.apns.Message;
 import dev.apns.Result;
 import dev.apns.Trust;
-import dev.apns.testkit.IssuedCertificate;
-import dev.apns.testkit.MockApnsServer;
-import dev.apns.testkit.TestCertificates;
+import dev.apns.mock.credentials.IssuedCertificate;
+import dev.apns.mock.binary.MockApnsServer;
+import dev.apns.mock.credentials.TestCertificates;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -8,8 +8,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.apns.DeviceToken;
 import dev.apns.FeedbackEntry;
 import dev.apns.Status;
-import dev.apns.testkit.IssuedCertificate;
-import dev.apns.testkit.MockApnsServer;
+import dev.apns.mock.credentials.IssuedCertificate;
+import dev.apns.mock.binary.MockApnsServer;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An app on the binary protocol with certificate authentication, end to end: the gateway (on its embedded store)
- * sends to the testkit's binary mock APNs gateway over real TLS with a client certificate, reads the mock's feedback
+ * sends to apns-mock's binary mock APNs gateway over real TLS with a client certificate, reads the mock's feedback
  * service, and reports a rejection in the notification's result, the disconnection log and the dead tokens.
  */
 class BinaryProtocolAppTest {

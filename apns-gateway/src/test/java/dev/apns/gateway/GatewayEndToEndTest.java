@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.apns.gateway.http.ApiKey;
-import dev.apns.testkit.h2.AcceptedNotification;
+import dev.apns.mock.h2.AcceptedNotification;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The gateway end to end over real HTTP and real TLS: a client posts to its REST interface on loopback, the gateway
- * stores the notifications in a real database and sends them with the SDK to the testkit's HTTP/2 mock APNs server.
+ * stores the notifications in a real database and sends them with the SDK to apns-mock's HTTP/2 mock APNs server.
  * Run once per store by the subclasses.
  */
 abstract class GatewayEndToEndTest {
@@ -157,7 +158,7 @@ abstract class GatewayEndToEndTest {
         start(GatewayConfig.builder());
         provision(client);
         String otherTopic = "com.example.other";
-        dev.apns.testkit.h2.TestSigningKey otherKey = dev.apns.testkit.h2.TestSigningKey
+        dev.apns.mock.h2.TestSigningKey otherKey = dev.apns.mock.h2.TestSigningKey
                 .generate("TEAM2TEAM2", "KEY2KEY2KE").register(apns.server, Set.of(otherTopic));
         ObjectNode other = apns.tokenApp().put("key", otherKey.privateKeyPkcs8Pem()).put("key_id", otherKey.keyId())
                 .put("team_id", otherKey.teamId()).put("topic", otherTopic);

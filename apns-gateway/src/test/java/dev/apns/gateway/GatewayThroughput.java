@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 
 /**
  * The gateway's REST-to-APNs throughput (a benchmark, not a test): the gateway runs as its own process (as
- * deployed), a client in this JVM posts lists of notifications over HTTP, and the testkit's HTTP/2 mock APNs
+ * deployed), a client in this JVM posts lists of notifications over HTTP, and apns-mock's HTTP/2 mock APNs
  * server, also in this JVM, counts what it accepted. The figure is notifications per second from the first POST
  * to the last acceptance at the mock, after a warm-up run.
  *

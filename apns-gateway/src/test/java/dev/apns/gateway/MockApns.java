@@ -1,12 +1,13 @@
 package dev.apns.gateway;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.apns.testkit.TestCertificates;
-import dev.apns.testkit.h2.MockApnsHttp2Server;
-import dev.apns.testkit.h2.TestSigningKey;
+import dev.apns.mock.credentials.TestCertificates;
+import dev.apns.mock.h2.MockApnsHttp2Server;
+import dev.apns.mock.h2.TestSigningKey;
+
 import java.util.Set;
 
-/** The testkit's HTTP/2 mock APNs server with a signing key registered for one topic, and the app spec for it. */
+/** apns-mock's HTTP/2 mock APNs server with a signing key registered for one topic, and the app spec for it. */
 final class MockApns implements AutoCloseable {
     static final String TOPIC = "com.example.app";
     static final TestCertificates CERTIFICATES = TestCertificates.create();

@@ -2,7 +2,8 @@ package dev.apns.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.apns.testkit.h2.AcceptedNotification;
+import dev.apns.mock.h2.AcceptedNotification;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

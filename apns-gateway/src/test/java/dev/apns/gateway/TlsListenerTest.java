@@ -2,7 +2,8 @@ package dev.apns.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.apns.testkit.TestCertificates;
+import dev.apns.mock.credentials.TestCertificates;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The REST listener with TLS on: a PKCS#12 key store holding the testkit's server certificate for 127.0.0.1, and an
+ * The REST listener with TLS on: a PKCS#12 key store holding apns-mock's server certificate for 127.0.0.1, and an
  * HTTPS client that trusts the test authority. With TLS on there is one listener, on the configured port, and it
  * speaks TLS only.
  */

@@ -11,9 +11,9 @@ import dev.apns.SenderOptions;
 import dev.apns.Status;
 import dev.apns.Trust;
 import dev.apns.backend.blocking.BlockingBackend;
-import dev.apns.testkit.IssuedCertificate;
-import dev.apns.testkit.KeyType;
-import dev.apns.testkit.MockApnsExtension;
+import dev.apns.mock.credentials.IssuedCertificate;
+import dev.apns.mock.credentials.KeyType;
+import dev.apns.testkit.junit.MockApnsExtension;
 
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

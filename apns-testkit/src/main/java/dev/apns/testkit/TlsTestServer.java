@@ -1,5 +1,6 @@
 package dev.apns.testkit;
 
+import dev.apns.mock.binary.MockApnsServer;
 import dev.apns.Endpoint;
 
 import java.io.IOException;

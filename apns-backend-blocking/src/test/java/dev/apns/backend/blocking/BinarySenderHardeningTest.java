@@ -21,11 +21,11 @@ import dev.apns.spi.Certificate;
 import dev.apns.spi.CloseReason;
 import dev.apns.spi.ConnectRequest;
 import dev.apns.spi.Connection;
-import dev.apns.testkit.IssuedCertificate;
-import dev.apns.testkit.KeyType;
-import dev.apns.testkit.MockApnsExtension;
-import dev.apns.testkit.MockApnsServer;
-import dev.apns.testkit.TestCertificates;
+import dev.apns.mock.credentials.IssuedCertificate;
+import dev.apns.mock.credentials.KeyType;
+import dev.apns.testkit.junit.MockApnsExtension;
+import dev.apns.mock.binary.MockApnsServer;
+import dev.apns.mock.credentials.TestCertificates;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -50,7 +50,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The binary protocol's senders never die of one bad thing and never overrun their deadline: a notification
  * the binary frame cannot carry is refused on its own, a stalled handshake does not hold {@code shutdown}, no
  * sender thread outlives the session, expired credentials are refused before connecting, and a server's refusal
- * of the certificate says so. Against the testkit's mock gateway over real TLS on 127.0.0.1.
+ * of the certificate says so. Against apns-mock's mock gateway over real TLS on 127.0.0.1.
  */
 @Timeout(30)
 class BinarySenderHardeningTest {

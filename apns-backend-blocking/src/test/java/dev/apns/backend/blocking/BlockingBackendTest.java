@@ -13,7 +13,7 @@ import dev.apns.spi.ConnectRequest;
 import dev.apns.spi.Connection;
 import dev.apns.spi.Feature;
 import dev.apns.testkit.RecordingListener;
-import dev.apns.testkit.TestCertificates;
+import dev.apns.mock.credentials.TestCertificates;
 import dev.apns.testkit.TlsTestServer;
 
 import org.junit.jupiter.api.AfterEach;

@@ -15,12 +15,12 @@ import dev.apns.SenderMetrics;
 import dev.apns.SenderOptions;
 import dev.apns.Status;
 import dev.apns.Trust;
-import dev.apns.testkit.FaultSchedule;
-import dev.apns.testkit.IssuedCertificate;
-import dev.apns.testkit.KeyType;
-import dev.apns.testkit.MockApnsExtension;
-import dev.apns.testkit.MockApnsServer;
-import dev.apns.testkit.ReceivedNotification;
+import dev.apns.mock.binary.FaultSchedule;
+import dev.apns.mock.credentials.IssuedCertificate;
+import dev.apns.mock.credentials.KeyType;
+import dev.apns.testkit.junit.MockApnsExtension;
+import dev.apns.mock.binary.MockApnsServer;
+import dev.apns.mock.binary.ReceivedNotification;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

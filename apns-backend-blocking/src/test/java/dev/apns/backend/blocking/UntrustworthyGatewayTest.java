@@ -7,8 +7,8 @@ import dev.apns.Message;
 import dev.apns.Protocol;
 import dev.apns.Result;
 import dev.apns.Trust;
-import dev.apns.testkit.KeyType;
-import dev.apns.testkit.TestCertificates;
+import dev.apns.mock.credentials.KeyType;
+import dev.apns.mock.credentials.TestCertificates;
 import dev.apns.testkit.TlsTestServer;
 
 import org.junit.jupiter.api.AfterEach;

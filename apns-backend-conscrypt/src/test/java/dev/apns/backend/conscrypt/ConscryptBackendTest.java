@@ -14,10 +14,10 @@ import dev.apns.spi.ConnectFailure;
 import dev.apns.spi.ConnectRequest;
 import dev.apns.spi.Connection;
 import dev.apns.spi.Feature;
-import dev.apns.testkit.MockApnsExtension;
-import dev.apns.testkit.MockApnsServer;
+import dev.apns.testkit.junit.MockApnsExtension;
+import dev.apns.mock.binary.MockApnsServer;
 import dev.apns.testkit.RecordingListener;
-import dev.apns.testkit.TestCertificates;
+import dev.apns.mock.credentials.TestCertificates;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +36,7 @@ import javax.net.ssl.SSLHandshakeException;
 /**
  * What the Conscrypt backend does beyond the conformance suite ({@link ConscryptBackendConformanceTest}): its
  * name, priority and features, its threads, and the exception types its failures take with BoringSSL
- * underneath, over real TLS on 127.0.0.1 against the testkit's mock APNs server. The wording of those
+ * underneath, over real TLS on 127.0.0.1 against apns-mock's mock APNs server. The wording of those
  * exceptions is the blocking backend's {@code SocketTransport}'s, pinned in that module.
  */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)

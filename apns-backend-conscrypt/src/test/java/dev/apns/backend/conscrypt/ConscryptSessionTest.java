@@ -8,10 +8,10 @@ import dev.apns.DeviceToken;
 import dev.apns.Message;
 import dev.apns.Result;
 import dev.apns.Trust;
-import dev.apns.testkit.IssuedCertificate;
-import dev.apns.testkit.MockApnsExtension;
-import dev.apns.testkit.MockApnsServer;
-import dev.apns.testkit.TestCertificates;
+import dev.apns.mock.credentials.IssuedCertificate;
+import dev.apns.testkit.junit.MockApnsExtension;
+import dev.apns.mock.binary.MockApnsServer;
+import dev.apns.mock.credentials.TestCertificates;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,8 +23,8 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * An {@link ApnsSession} that chooses the Conscrypt backend by name ({@code .backend("conscrypt")}), against the
- * testkit's mock APNs server over real TLS on 127.0.0.1. The protocol itself on this backend is the conformance
+ * An {@link ApnsSession} that chooses the Conscrypt backend by name ({@code .backend("conscrypt")}), against
+ * apns-mock's mock APNs server over real TLS on 127.0.0.1. The protocol itself on this backend is the conformance
  * suite's ([e2e-*] and [sender-*], with the backend given as an instance).
  */
 @Timeout(20)

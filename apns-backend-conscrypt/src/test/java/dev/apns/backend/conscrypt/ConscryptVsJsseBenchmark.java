@@ -13,8 +13,8 @@ import dev.apns.spi.Backend;
 import dev.apns.spi.CloseReason;
 import dev.apns.spi.ConnectRequest;
 import dev.apns.spi.Connection;
-import dev.apns.testkit.MockApnsServer;
-import dev.apns.testkit.TestCertificates;
+import dev.apns.mock.binary.MockApnsServer;
+import dev.apns.mock.credentials.TestCertificates;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

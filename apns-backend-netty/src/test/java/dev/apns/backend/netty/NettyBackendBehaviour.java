@@ -14,7 +14,7 @@ import dev.apns.spi.ConnectFailure;
 import dev.apns.spi.ConnectRequest;
 import dev.apns.spi.Connection;
 import dev.apns.testkit.RecordingListener;
-import dev.apns.testkit.TestCertificates;
+import dev.apns.mock.credentials.TestCertificates;
 import dev.apns.testkit.TestHttpProxy;
 import dev.apns.testkit.TlsTestServer;
 

@@ -9,10 +9,10 @@ import dev.apns.spi.ConnectFailure;
 import dev.apns.spi.ConnectRequest;
 import dev.apns.spi.Connection;
 import dev.apns.spi.Feature;
-import dev.apns.testkit.KeyType;
-import dev.apns.testkit.MockApnsServer;
+import dev.apns.mock.credentials.KeyType;
+import dev.apns.mock.binary.MockApnsServer;
 import dev.apns.testkit.RecordingListener;
-import dev.apns.testkit.TestCertificates;
+import dev.apns.mock.credentials.TestCertificates;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -38,7 +38,7 @@ import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The backend as a whole, against the testkit's mock APNs server: discovery, availability, the event-loop
+ * The backend as a whole, against apns-mock's mock APNs server: discovery, availability, the event-loop
  * group it makes or is given, and what its close leaves behind.
  */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)

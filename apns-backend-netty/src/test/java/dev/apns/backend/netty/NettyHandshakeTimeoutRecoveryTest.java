@@ -11,10 +11,10 @@ import dev.apns.Protocol;
 import dev.apns.Result;
 import dev.apns.SenderOptions;
 import dev.apns.Trust;
-import dev.apns.testkit.IssuedCertificate;
-import dev.apns.testkit.KeyType;
-import dev.apns.testkit.MockApnsExtension;
-import dev.apns.testkit.MockApnsServer;
+import dev.apns.mock.credentials.IssuedCertificate;
+import dev.apns.mock.credentials.KeyType;
+import dev.apns.testkit.junit.MockApnsExtension;
+import dev.apns.mock.binary.MockApnsServer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -9,10 +9,10 @@ import dev.apns.DeviceToken;
 import dev.apns.Message;
 import dev.apns.Result;
 import dev.apns.Trust;
-import dev.apns.testkit.IssuedCertificate;
-import dev.apns.testkit.KeyType;
-import dev.apns.testkit.MockApnsExtension;
-import dev.apns.testkit.MockApnsServer;
+import dev.apns.mock.credentials.IssuedCertificate;
+import dev.apns.mock.credentials.KeyType;
+import dev.apns.testkit.junit.MockApnsExtension;
+import dev.apns.mock.binary.MockApnsServer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +26,7 @@ import java.util.stream.IntStream;
 
 /**
  * An {@link ApnsSession} that chooses the Netty backend by name ({@code .backend("netty")}) and so owns it,
- * against the testkit's mock APNs server. The protocol itself on this backend is the conformance suite's
+ * against apns-mock's mock APNs server. The protocol itself on this backend is the conformance suite's
  * ([e2e-*] and [sender-*], with the backend given as an instance).
  */
 @Timeout(20)

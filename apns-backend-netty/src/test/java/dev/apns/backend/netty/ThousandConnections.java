@@ -8,9 +8,9 @@ import dev.apns.DeviceToken;
 import dev.apns.Message;
 import dev.apns.Result;
 import dev.apns.Trust;
-import dev.apns.testkit.KeyType;
-import dev.apns.testkit.MockApnsServer;
-import dev.apns.testkit.TestCertificates;
+import dev.apns.mock.credentials.KeyType;
+import dev.apns.mock.binary.MockApnsServer;
+import dev.apns.mock.credentials.TestCertificates;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;

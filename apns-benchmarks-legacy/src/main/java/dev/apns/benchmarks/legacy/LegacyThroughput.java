@@ -7,7 +7,7 @@ import com.relayrides.pushy.apns.PushManager;
 import com.relayrides.pushy.apns.PushManagerConfiguration;
 import com.relayrides.pushy.apns.util.SimpleApnsPushNotification;
 
-import dev.apns.testkit.MockApnsProcess;
+import dev.apns.mock.MockApnsProcess;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

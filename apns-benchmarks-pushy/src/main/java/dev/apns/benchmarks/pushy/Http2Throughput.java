@@ -1,6 +1,6 @@
 package dev.apns.benchmarks.pushy;
 
-import dev.apns.testkit.h2.MockApnsHttp2Process;
+import dev.apns.mock.MockApnsHttp2Process;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * HTTP/2 throughput of the SDK's streaming sender and of Pushy 0.15's {@code ApnsClient}, in one run, with the same
  * workload ({@link Workload}, token authentication), against the same testkit {@code MockApnsHttp2Server} running in
- * another JVM ({@code MockApnsHttp2Main --no-record}) on 127.0.0.1 over TLS. Rounds alternate between the clients so
+ * another JVM ({@code MockApnsMain --no-record}) on 127.0.0.1 over TLS. Rounds alternate between the clients so
  * that the machine's noise falls on both; each client warms up for at least 20 s of its own rounds and 3 rounds (see
  * {@link Rounds}), then the median of its measured rounds is its rate. Every round checks that all its notifications
  * were accepted, by the client's outcomes and by the server's count. Prints each round with the CPU time each JVM

@@ -24,9 +24,9 @@ import dev.apns.Payload;
 import dev.apns.SenderOptions;
 import dev.apns.SigningKey;
 import dev.apns.Trust;
-import dev.apns.testkit.IssuedCertificate;
-import dev.apns.testkit.TestCertificates;
-import dev.apns.testkit.h2.TestSigningKey;
+import dev.apns.mock.credentials.IssuedCertificate;
+import dev.apns.mock.credentials.TestCertificates;
+import dev.apns.mock.h2.TestSigningKey;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoopGroup;
@@ -58,7 +58,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The SDK's HTTP/2 sender against Pushy 0.15's {@code MockApnsServer}: an APNs server written independently of the
- * SDK (and of the testkit's mock), on Netty 4.1's HTTP/2 codec, over TLS on 127.0.0.1 (Pushy's server binds every
+ * SDK (and of apns-mock's mock), on Netty 4.1's HTTP/2 codec, over TLS on 127.0.0.1 (Pushy's server binds every
  * interface; the SDK connects to 127.0.0.1), through the blocking (JSSE) and conscrypt backends, with Pushy's ALPN on
  * and off (off: the server selects no protocol and the SDK speaks HTTP/2 on the TLS connection all the same).
  *

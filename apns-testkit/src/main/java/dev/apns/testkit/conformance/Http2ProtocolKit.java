@@ -15,11 +15,12 @@ import dev.apns.SenderOptions;
 import dev.apns.SigningKey;
 import dev.apns.Trust;
 import dev.apns.spi.Backend;
-import dev.apns.testkit.IssuedCertificate;
-import dev.apns.testkit.TestCertificates;
-import dev.apns.testkit.h2.AcceptedNotification;
-import dev.apns.testkit.h2.MockApnsHttp2Server;
-import dev.apns.testkit.h2.TestSigningKey;
+import dev.apns.mock.credentials.IssuedCertificate;
+import dev.apns.mock.credentials.TestCertificates;
+import dev.apns.mock.h2.AcceptedNotification;
+import dev.apns.mock.h2.MockApnsHttp2Server;
+import dev.apns.mock.h2.TestSigningKey;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

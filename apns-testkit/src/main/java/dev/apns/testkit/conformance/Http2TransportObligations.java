@@ -9,7 +9,7 @@ import dev.apns.spi.CloseReason;
 import dev.apns.spi.ConnectRequest;
 import dev.apns.spi.Connection;
 import dev.apns.spi.Feature;
-import dev.apns.testkit.IssuedCertificate;
+import dev.apns.mock.credentials.IssuedCertificate;
 import dev.apns.testkit.RecordingListener;
 import dev.apns.testkit.TestProxyServer;
 import dev.apns.testkit.TlsHandshake;

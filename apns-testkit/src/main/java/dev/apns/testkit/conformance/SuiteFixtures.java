@@ -27,12 +27,12 @@ import dev.apns.spi.CloseReason;
 import dev.apns.spi.ConnectRequest;
 import dev.apns.spi.Connection;
 import dev.apns.spi.Feature;
-import dev.apns.testkit.IssuedCertificate;
-import dev.apns.testkit.KeyType;
-import dev.apns.testkit.MockApnsServer;
-import dev.apns.testkit.ReceivedNotification;
+import dev.apns.mock.credentials.IssuedCertificate;
+import dev.apns.mock.credentials.KeyType;
+import dev.apns.mock.binary.MockApnsServer;
+import dev.apns.mock.binary.ReceivedNotification;
 import dev.apns.testkit.RecordingListener;
-import dev.apns.testkit.TestCertificates;
+import dev.apns.mock.credentials.TestCertificates;
 import dev.apns.testkit.TlsTestServer;
 
 import org.junit.jupiter.api.AfterAll;
