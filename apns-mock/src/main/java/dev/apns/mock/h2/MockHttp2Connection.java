@@ -3,8 +3,9 @@ package dev.apns.mock.h2;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -22,6 +23,7 @@ import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
 
@@ -198,6 +200,21 @@ final class MockHttp2Connection extends Http2ConnectionHandler {
         server.observations().connectionOpened(this);
     }
 
+    /**
+     * After this server's GOAWAY the connection ends by itself ({@link #finishGoAwayWhenAnswered()}): a connection
+     * error then closes nothing. Requests the client sent before it read the GOAWAY raise such errors in Netty's
+     * codec (it refuses the HEADERS of a stream above the last-stream-id, then takes that stream's DATA for a
+     * stream that never existed); closing on them would reset the connection under the client's feet.
+     */
+    @Override
+    protected void onConnectionError(ChannelHandlerContext ctx, boolean outbound, Throwable cause,
+                                     Http2Exception http2Ex) {
+        if (goAwayLastStreamId >= 0) {
+            return;
+        }
+        super.onConnectionError(ctx, outbound, cause, http2Ex);
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         pending.clear();
@@ -360,24 +377,37 @@ final class MockHttp2Connection extends Http2ConnectionHandler {
 
     /**
      * Ends the connection without a TCP reset: a TLS close_notify and a FIN after the frames already written, then
-     * reading (the HTTP/2 codec ignores streams above the GOAWAY's last-stream-id) until the client closes, for at most
-     * {@link #LINGER_MILLIS}. Closing the socket at once would be answered with a reset by the kernel as soon as
-     * requests the client sent before it read the GOAWAY arrive (or were already waiting unread); the client's next
-     * write then fails on that reset, and a client that closes on a failed write never reads the GOAWAY and the
-     * answers waiting in its receive buffer.
+     * reading until the client closes, for at most {@link #LINGER_MILLIS}.
+     *
+     * <p>Closing the socket at once is answered with a reset by the kernel as soon as requests the client sent before
+     * it read the GOAWAY arrive, or were waiting unread. The client's next write then fails on that reset, and a client
+     * that closes on a failed write (Netty's channels do) never reads the GOAWAY and the answers already waiting in its
+     * receive buffer. What the client still sends is thrown away before the HTTP/2 codec, which would answer frames of
+     * streams above the GOAWAY's last-stream-id with RST_STREAM: after the close_notify that write fails, and the codec
+     * closes the connection on the failure. The frames left in the buffer being decoded now still reach the codec, so
+     * the close_notify waits for the event loop's next turn.
      */
     private void lingeringClose() {
+        ctx.pipeline().addBefore(ctx.name(), "drain-after-goaway", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext drain, Object msg) {
+                ReferenceCountUtil.release(msg);
+            }
+        });
         ctx.executor().schedule(() -> {
             if (ctx.channel().isOpen()) {
                 ctx.close();
             }
         }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
-        SslHandler tls = ctx.pipeline().get(SslHandler.class);
-        ChannelFuture outputClosed = tls == null ? ctx.newSucceededFuture() : tls.closeOutbound();
-        outputClosed.addListener(done -> {
-            if (ctx.channel() instanceof DuplexChannel duplex && duplex.isActive() && !duplex.isOutputShutdown()) {
-                duplex.shutdownOutput();
-            }
+        ctx.executor().execute(() -> {
+            flush(ctx);
+            SslHandler tls = ctx.pipeline().get(SslHandler.class);
+            ChannelFuture outputClosed = tls == null ? ctx.newSucceededFuture() : tls.closeOutbound();
+            outputClosed.addListener(done -> {
+                if (ctx.channel() instanceof DuplexChannel duplex && duplex.isActive() && !duplex.isOutputShutdown()) {
+                    duplex.shutdownOutput();
+                }
+            });
         });
     }
 

@@ -148,31 +148,37 @@ public final class Http2TestClient implements AutoCloseable {
     CompletableFuture<Response> send(Http2Headers headers, byte[] body) {
         CompletableFuture<Response> response = new CompletableFuture<>();
         channel.eventLoop().execute(() -> {
+            int streamId = 0;
             try {
                 ChannelHandlerContext ctx = channel.pipeline().context(handler);
-                int streamId = handler.connection().local().incrementAndGetNextStreamId();
+                streamId = handler.connection().local().incrementAndGetNextStreamId();
+                int id = streamId;
                 pending.put(streamId, response);
                 boolean endStream = body == null || body.length == 0;
                 handler.encoder().writeHeaders(ctx, streamId, headers, 0, endStream, ctx.newPromise())
-                        .addListener(f -> failOnError(f, response));
+                        .addListener(f -> failOnError(f, id, response));
                 if (!endStream) {
                     handler.encoder().writeData(ctx, streamId, Unpooled.wrappedBuffer(body), 0, true, ctx.newPromise())
-                            .addListener(f -> failOnError(f, response));
+                            .addListener(f -> failOnError(f, id, response));
                 }
                 handler.flush(ctx);
             } catch (RuntimeException e) {
                 // The connection went away (a GOAWAY arrived, the channel closed) before this request could start:
                 // it was not answered, and the future must say so rather than never complete.
-                response.complete(new Response(0, Response.UNANSWERED, null, String.valueOf(e), -1));
+                response.complete(new Response(streamId, Response.UNANSWERED, null, String.valueOf(e), -1));
             }
         });
         return response;
     }
 
-    /** A request that could not be written (the connection went away first) was not answered either. */
-    private static void failOnError(io.netty.util.concurrent.Future<?> future, CompletableFuture<Response> response) {
+    /**
+     * A request that could not be written (the connection went away first, or a GOAWAY forbade its stream) was not
+     * answered either; it keeps the stream id it was given.
+     */
+    private static void failOnError(io.netty.util.concurrent.Future<?> future, int streamId,
+                                    CompletableFuture<Response> response) {
         if (!future.isSuccess()) {
-            response.complete(new Response(0, Response.UNANSWERED, null, String.valueOf(future.cause()), -1));
+            response.complete(new Response(streamId, Response.UNANSWERED, null, String.valueOf(future.cause()), -1));
         }
     }
 

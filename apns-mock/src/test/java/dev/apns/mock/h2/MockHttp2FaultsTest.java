@@ -5,7 +5,6 @@ import dev.apns.mock.credentials.TestCertificates;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -115,9 +114,6 @@ class MockHttp2FaultsTest {
         }
     }
 
-    @Disabled("Flaky: the GOAWAY sometimes never reaches the test client, even on a server of its own (one fresh-clone "
-            + "CI run in five, session 4), so the cause is not the fault numbering; the behaviour is covered end to end by "
-            + "Http2ProtocolKit [h2-6], [h2-8] and [h2-18] on every backend")
     @Test
     void goAwayAnswersTheStreamsAtOrBelowItsLastStreamIdAndNoneAbove() throws Exception {
         // A server of its own: faults are numbered by request across all connections, and no other test's
@@ -227,9 +223,6 @@ class MockHttp2FaultsTest {
         }
     }
 
-    @Disabled("Disabled with the GOAWAY test above: a fault scheduled by request number sometimes never shows at the "
-            + "test client, even on a server of its own (one fresh-clone CI run in five, session 4); the behaviour is "
-            + "covered end to end by Http2ProtocolKit [h2-8] and [h2-18] on every backend")
     @Test
     void dropsTheConnectionWithStreamsOpen() throws Exception {
         try (MockApnsHttp2Server own = ownServer(); Http2TestClient client = warmClient(own)) {
