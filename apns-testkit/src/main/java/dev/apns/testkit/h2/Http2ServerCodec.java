@@ -259,10 +259,13 @@ abstract class Http2ServerCodec extends ChannelDuplexHandler {
 
     private void onStreamError(Http2Exception.StreamException e) {
         int id = e.streamId();
-        if (e instanceof Http2Exception.HeaderListSizeException sizeError && sizeError.duringDecode()) {
-            // As Netty's server did: a 431 answer before the reset, to a stream that could have been created.
-            if (id > highestStreamId && (id & 1) == 1 && goAwayLastStreamId < 0) {
-                highestStreamId = id;
+        if (id > highestStreamId && (id & 1) == 1) {
+            // A request whose header block was refused while it was decoded: its stream was opened (RFC 9113
+            // section 5.1.1) and is reset now, so the DATA the client may still send on it is ignored.
+            highestStreamId = id;
+            if (e instanceof Http2Exception.HeaderListSizeException sizeError && sizeError.duringDecode()
+                    && goAwayLastStreamId < 0) {
+                // As Netty's server did: a 431 answer before the reset.
                 lastCreatedStreamId = id;
                 writer.responseHeaders(id, 431, null, null, false, true);
             }

@@ -32,15 +32,21 @@ final class RequestHeadersDecoder extends DefaultHttp2HeadersDecoder {
         return headers instanceof RequestFields fields ? fields.contentLength : headers.contains(HttpHeaderNames.CONTENT_LENGTH);
     }
 
-    /** A few objects that passed a check, compared by identity; the oldest is replaced first. */
+    /**
+     * A few objects that passed a check, compared by identity; the oldest is replaced first. A client sends its
+     * fields in the same order in every request, so the search starts where the last one was found.
+     */
     private static final class CheckedInstances {
         private static final int SIZE = 16;
         private final Object[] seen = new Object[SIZE];
         private int next;
+        private int cursor;
 
         boolean contains(Object value) {
-            for (Object candidate : seen) {
-                if (candidate == value) {
+            for (int i = 0; i < SIZE; i++) {
+                int at = (cursor + i) & (SIZE - 1);
+                if (seen[at] == value) {
+                    cursor = at + 1;
                     return true;
                 }
             }

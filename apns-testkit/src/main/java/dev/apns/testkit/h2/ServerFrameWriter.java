@@ -33,6 +33,8 @@ final class ServerFrameWriter {
 
     private final ByteBufAllocator allocator;
     private ByteBuf out;
+    /** Where a response header block is put together before it is copied into {@link #out} at once. */
+    private byte[] block = new byte[256];
     /** Whether the next header block starts with a dynamic table size update (to 0). */
     private boolean tableSizeUpdate;
 
@@ -138,36 +140,42 @@ final class ServerFrameWriter {
      */
     void responseHeaders(int streamId, int status, CharSequence apnsId, CharSequence uniqueId, boolean json,
                          boolean endStream) {
-        ByteBuf buf = out(160);
-        int start = buf.writerIndex();
-        frameHeader(buf, 0, HEADERS, FLAG_END_HEADERS | (endStream ? FLAG_END_STREAM : 0), streamId);
+        int room = 16 + (apnsId == null ? 0 : 32 + apnsId.length()) + (uniqueId == null ? 0 : 32 + uniqueId.length())
+                + 32;
+        if (block.length < room) {
+            block = new byte[room];
+        }
+        byte[] b = block;
+        int at = 0;
         if (tableSizeUpdate) {
-            buf.writeByte(0x20); // dynamic table size update to 0: this encoder never uses the table
+            b[at++] = 0x20; // dynamic table size update to 0: this encoder never uses the table
             tableSizeUpdate = false;
         }
         int index = staticStatusIndex(status);
         if (index > 0) {
-            buf.writeByte(0x80 | index); // indexed header field
+            b[at++] = (byte) (0x80 | index); // indexed header field
         } else {
-            buf.writeByte(STATUS_INDEX); // literal without indexing, indexed name (4-bit prefix)
-            String digits = Integer.toString(status);
-            writeInteger(buf, 0, 7, digits.length());
-            for (int i = 0; i < digits.length(); i++) {
-                buf.writeByte(digits.charAt(i));
-            }
+            b[at++] = STATUS_INDEX; // literal without indexing, indexed name (4-bit prefix)
+            b[at++] = 3;
+            b[at++] = (byte) ('0' + status / 100 % 10);
+            b[at++] = (byte) ('0' + status / 10 % 10);
+            b[at++] = (byte) ('0' + status % 10);
         }
         if (apnsId != null) {
-            neverIndexed(buf, APNS_ID, apnsId);
+            at = neverIndexed(b, at, APNS_ID, apnsId);
         }
         if (uniqueId != null) {
-            neverIndexed(buf, APNS_UNIQUE_ID, uniqueId);
+            at = neverIndexed(b, at, APNS_UNIQUE_ID, uniqueId);
         }
         if (json) {
-            writeInteger(buf, 0x00, 4, CONTENT_TYPE_INDEX); // literal without indexing, indexed name
-            writeInteger(buf, 0, 7, APPLICATION_JSON.length);
-            buf.writeBytes(APPLICATION_JSON);
+            at = writeInteger(b, at, 0x00, 4, CONTENT_TYPE_INDEX); // literal without indexing, indexed name
+            at = writeInteger(b, at, 0, 7, APPLICATION_JSON.length);
+            System.arraycopy(APPLICATION_JSON, 0, b, at, APPLICATION_JSON.length);
+            at += APPLICATION_JSON.length;
         }
-        buf.setMedium(start, buf.writerIndex() - start - 9);
+        ByteBuf buf = out(9 + at);
+        frameHeader(buf, at, HEADERS, FLAG_END_HEADERS | (endStream ? FLAG_END_STREAM : 0), streamId);
+        buf.writeBytes(b, 0, at);
     }
 
     /** The static table's index for {@code :status} with this value (RFC 7541 Appendix A), or 0. */
@@ -185,30 +193,33 @@ final class ServerFrameWriter {
     }
 
     /** A literal never-indexed field with a new name, both as raw octets (RFC 7541 section 6.2.3). */
-    private static void neverIndexed(ByteBuf buf, byte[] name, CharSequence value) {
-        buf.writeByte(0x10);
-        writeInteger(buf, 0, 7, name.length);
-        buf.writeBytes(name);
+    private static int neverIndexed(byte[] b, int at, byte[] name, CharSequence value) {
+        b[at++] = 0x10;
+        at = writeInteger(b, at, 0, 7, name.length);
+        System.arraycopy(name, 0, b, at, name.length);
+        at += name.length;
         int length = value.length();
-        writeInteger(buf, 0, 7, length);
+        at = writeInteger(b, at, 0, 7, length);
         for (int i = 0; i < length; i++) {
-            buf.writeByte(value.charAt(i));
+            b[at++] = (byte) value.charAt(i);
         }
+        return at;
     }
 
-    /** An HPACK integer with an N-bit prefix after the bits in {@code mask} (RFC 7541 section 5.1). */
-    static void writeInteger(ByteBuf buf, int mask, int prefixBits, int value) {
+    /** An HPACK integer with an N-bit prefix after the bits in {@code mask} (RFC 7541 section 5.1); the new end. */
+    static int writeInteger(byte[] b, int at, int mask, int prefixBits, int value) {
         int max = (1 << prefixBits) - 1;
         if (value < max) {
-            buf.writeByte(mask | value);
-            return;
+            b[at++] = (byte) (mask | value);
+            return at;
         }
-        buf.writeByte(mask | max);
+        b[at++] = (byte) (mask | max);
         int rest = value - max;
         while (rest >= 0x80) {
-            buf.writeByte((rest & 0x7F) | 0x80);
+            b[at++] = (byte) ((rest & 0x7F) | 0x80);
             rest >>>= 7;
         }
-        buf.writeByte(rest);
+        b[at++] = (byte) rest;
+        return at;
     }
 }
