@@ -9,14 +9,17 @@ import io.netty.handler.codec.http2.Http2Headers;
  * Netty's HPACK decoding of request header blocks with every check Netty makes (names are lowercase HTTP tokens,
  * known pseudo-headers, not empty and not repeated, pseudo-headers first, no connection-specific fields, values
  * without prohibited characters, the header list size), where a field whose name or value is the very object that
- * passed the same check before is not checked again. HPACK hands out one object per entry of its static and dynamic
- * tables, so the names and the long values a client indexes (its provider token, topic, push type) are checked once
- * per connection instead of once per request; literals, such as the path, are new objects and checked every time.
- * One connection's event loop uses an instance.
+ * passed the same check at the same position of the previous block is not checked again. HPACK hands out one object
+ * per entry of its static and dynamic tables, and a client sends its fields in the same order every time, so the
+ * names and the values a client indexes (its provider token, topic, push type) are checked once per connection
+ * instead of once per request; literals, such as the path, are new objects and checked every time. One
+ * connection's event loop uses an instance.
  */
 final class RequestHeadersDecoder extends DefaultHttp2HeadersDecoder {
-    private final CheckedInstances names = new CheckedInstances();
-    private final CheckedInstances values = new CheckedInstances();
+    /** Fields past this position of a block are always checked. */
+    private static final int REMEMBERED = 32;
+    private final Object[] checkedNames = new Object[REMEMBERED];
+    private final Object[] checkedValues = new Object[REMEMBERED];
 
     RequestHeadersDecoder(long maxHeaderListSize) {
         super(true, true, maxHeaderListSize);
@@ -24,51 +27,29 @@ final class RequestHeadersDecoder extends DefaultHttp2HeadersDecoder {
 
     @Override
     protected Http2Headers newHeaders() {
-        return new RequestFields(names, values, numberOfHeadersGuess());
+        return new RequestFields(checkedNames, checkedValues, numberOfHeadersGuess());
     }
 
     /** Whether a header block decoded here had a {@code content-length} field. */
     static boolean hasContentLength(Http2Headers headers) {
-        return headers instanceof RequestFields fields ? fields.contentLength : headers.contains(HttpHeaderNames.CONTENT_LENGTH);
+        return headers instanceof RequestFields fields ? fields.contentLength
+                : headers.contains(HttpHeaderNames.CONTENT_LENGTH);
     }
 
     /**
-     * A few objects that passed a check, compared by identity; the oldest is replaced first. A client sends its
-     * fields in the same order in every request, so the search starts where the last one was found.
+     * The decoded fields of one header block. Netty's {@code DefaultHeaders.add} checks a field's name, then its
+     * value; {@link #position} counts the fields.
      */
-    private static final class CheckedInstances {
-        private static final int SIZE = 16;
-        private final Object[] seen = new Object[SIZE];
-        private int next;
-        private int cursor;
-
-        boolean contains(Object value) {
-            for (int i = 0; i < SIZE; i++) {
-                int at = (cursor + i) & (SIZE - 1);
-                if (seen[at] == value) {
-                    cursor = at + 1;
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        void add(Object value) {
-            seen[next] = value;
-            next = (next + 1) & (SIZE - 1);
-        }
-    }
-
-    /** The decoded fields of one header block. */
     private static final class RequestFields extends DefaultHttp2Headers {
-        private final CheckedInstances names;
-        private final CheckedInstances values;
+        private final Object[] checkedNames;
+        private final Object[] checkedValues;
+        private int position;
         boolean contentLength;
 
-        RequestFields(CheckedInstances names, CheckedInstances values, int sizeHint) {
+        RequestFields(Object[] checkedNames, Object[] checkedValues, int sizeHint) {
             super(true, true, sizeHint);
-            this.names = names;
-            this.values = values;
+            this.checkedNames = checkedNames;
+            this.checkedValues = checkedValues;
         }
 
         @Override
@@ -76,25 +57,27 @@ final class RequestHeadersDecoder extends DefaultHttp2HeadersDecoder {
             if (name != null && name.length() == 14 && HttpHeaderNames.CONTENT_LENGTH.contentEquals(name)) {
                 contentLength = true;
             }
-            if (names.contains(name)) {
+            int at = position;
+            if (forAdd && at < REMEMBERED && checkedNames[at] == name) {
                 return;
             }
             super.validateName(validator, forAdd, name);
             // Pseudo-headers are checked each time: a second one of a kind is refused, which depends on this block.
-            if (name.length() > 0 && name.charAt(0) != ':') {
-                names.add(name);
+            if (forAdd && at < REMEMBERED && name.length() > 0 && name.charAt(0) != ':') {
+                checkedNames[at] = name;
             }
         }
 
         @Override
         protected void validateValue(ValueValidator<CharSequence> validator, CharSequence name, CharSequence value) {
-            if (values.contains(value)) {
+            int at = position++;
+            if (at < REMEMBERED && checkedValues[at] == value) {
                 return;
             }
             super.validateValue(validator, name, value);
             // An empty value is refused for a pseudo-header only, which depends on the name.
-            if (value != null && value.length() > 0) {
-                values.add(value);
+            if (at < REMEMBERED && value != null && value.length() > 0) {
+                checkedValues[at] = value;
             }
         }
     }
