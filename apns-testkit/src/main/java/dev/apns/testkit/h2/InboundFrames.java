@@ -61,6 +61,7 @@ final class InboundFrames implements Http2FrameListener {
     }
 
     private void headersRead(int id, Http2Headers headers, boolean endOfStream) throws Http2Exception {
+        limits.headersFrame();
         RequestStream stream = streams.get(id);
         if (stream != null) {
             trailersRead(stream, headers, endOfStream);
@@ -125,6 +126,7 @@ final class InboundFrames implements Http2FrameListener {
     @Override
     public int onDataRead(ChannelHandlerContext ctx, int id, ByteBuf data, int padding, boolean endOfStream)
             throws Http2Exception {
+        limits.dataFrame(!data.isReadable(), endOfStream);
         int size = data.readableBytes() + padding;
         if (size > receiveWindow) {
             throw connectionError(Http2Error.FLOW_CONTROL_ERROR, "Flow control window exceeded for stream: 0");

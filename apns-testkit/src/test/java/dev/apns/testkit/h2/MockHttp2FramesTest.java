@@ -27,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MockHttp2FramesTest {
     private static final long PROTOCOL_ERROR = 0x1;
     private static final long FLOW_CONTROL_ERROR = 0x3;
+    private static final long ENHANCE_YOUR_CALM = 0xB;
     private static final int DATA = 0x0;
     private static final int HEADERS = 0x1;
     private static final int RST_STREAM = 0x3;
@@ -96,6 +97,52 @@ class MockHttp2FramesTest {
     void aWindowUpdatePastTheLargestWindowEndsTheConnectionWithFlowControlError() throws Exception {
         assertGoAway(Http2TestClient.frame(WINDOW_UPDATE, 0, 0, (byte) 0x7F, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF),
                 FLOW_CONTROL_ERROR);
+    }
+
+    @Test
+    void emptyDataFramesWithoutEndOfStreamEndTheConnectionAtTheThird() throws Exception {
+        int[] answered = new int[1];
+        try (Http2TestClient client = warmClient(answered)) {
+            int stream = answered[0] + 98;
+            byte[] empty = Http2TestClient.frame(DATA, 0, stream);
+            byte[] frames = concat(
+                    Http2TestClient.frame(HEADERS, END_HEADERS, stream, (byte) 0x83, (byte) 0x87, (byte) 0x84),
+                    empty, empty, empty);
+            client.writeRaw(frames);
+            Http2TestClient.GoAway goAway = client.goAway.get(5, TimeUnit.SECONDS);
+            assertThat(goAway.errorCode()).isEqualTo(ENHANCE_YOUR_CALM);
+            assertThat(goAway.lastStreamId()).isEqualTo(stream);
+            client.closed.get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void runsOfTwoEmptyDataFramesAreFine() throws Exception {
+        int[] answered = new int[1];
+        try (Http2TestClient client = warmClient(answered)) {
+            int stream = answered[0] + 98;
+            byte[] empty = Http2TestClient.frame(DATA, 0, stream);
+            // Two empty frames, a byte of body, two empty frames again, then the client cancels the stream (8 = CANCEL)
+            // before it ends, so the server never answers on a stream this client's codec does not know.
+            client.writeRaw(concat(
+                    Http2TestClient.frame(HEADERS, END_HEADERS, stream, (byte) 0x83, (byte) 0x87, (byte) 0x84),
+                    empty, empty, Http2TestClient.frame(DATA, 0, stream, (byte) '{'), empty, empty,
+                    Http2TestClient.frame(RST_STREAM, 0, stream, (byte) 0, (byte) 0, (byte) 0, (byte) 8)));
+            // The server reads frames in order: its answer to a PING sent after them shows that none ended the
+            // connection (a GOAWAY would have come first, then the close).
+            client.ping(42);
+            assertThat(client.pingAck.get(5, TimeUnit.SECONDS)).isEqualTo(42);
+            assertThat(client.goAway).isNotDone();
+            assertThat(client.closed).isNotDone();
+        }
+    }
+
+    private static byte[] concat(byte[]... frames) {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (byte[] frame : frames) {
+            all.writeBytes(frame);
+        }
+        return all.toByteArray();
     }
 
     @Test
