@@ -7,26 +7,27 @@ import dev.apns.internal.h2.hpack.Header;
  * The request header fields whose values repeat from one notification to the next, kept as the last {@link Header}
  * made for each: a provider token is the same string for up to an hour, most senders use one push type, topic and
  * expiration for many notifications, and priorities are three numbers. Each slot holds an immutable object and is
- * read and written without synchronization: a thread that sees an older one makes a new header, never a wrong one.
+ * read and written by the one thread of the connection that owns the cache ({@link Http2Link}), and dies with it, so
+ * that nothing of a provider token outlives its connection.
  */
 final class HeaderCache {
     private static final Header PRIORITY_10 = new Header("apns-priority", "10");
     private static final Header PRIORITY_5 = new Header("apns-priority", "5");
     private static final Header PRIORITY_1 = new Header("apns-priority", "1");
 
-    private static Header authorization;
-    private static Header pushType;
-    private static Header topic;
-    private static Expiration expiration;
+    private Header authorization;
+    private Header pushType;
+    private Header topic;
+    private Expiration expiration;
 
     private record Expiration(long epochSecond, Header header) {
     }
 
-    private HeaderCache() {
+    HeaderCache() {
     }
 
     /** {@code authorization}, the same object while the token string is the same object. */
-    static Header authorization(String value) {
+    Header authorization(String value) {
         Header last = authorization;
         if (last != null && last.value() == value) {
             return last;
@@ -36,7 +37,7 @@ final class HeaderCache {
         return made;
     }
 
-    static Header pushType(PushType type) {
+    Header pushType(PushType type) {
         String name = type.name();
         Header last = pushType;
         if (last != null && last.value().equals(name)) {
@@ -47,7 +48,7 @@ final class HeaderCache {
         return made;
     }
 
-    static Header topic(String value) {
+    Header topic(String value) {
         Header last = topic;
         if (last != null && last.value().equals(value)) {
             return last;
@@ -58,7 +59,7 @@ final class HeaderCache {
     }
 
     /** {@code apns-expiration} in seconds since the epoch. */
-    static Header expiration(long epochSecond) {
+    Header expiration(long epochSecond) {
         Expiration last = expiration;
         if (last != null && last.epochSecond() == epochSecond) {
             return last.header();

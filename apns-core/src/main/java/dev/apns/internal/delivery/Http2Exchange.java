@@ -46,24 +46,25 @@ public final class Http2Exchange {
      *
      * @param authorization the {@code authorization} header value ({@code bearer <token>}), or null with
      *     certificate authentication
+     * @param headers the connection's cache of the fields whose values repeat
      */
     static Http2Request request(String authority, Notification notification, Http2Defaults defaults,
-                                String authorization) {
+                                String authorization, HeaderCache headers) {
         // At most 7 fields; no list, lambda or Optional per request, and the fields whose values repeat (the
         // token, push type, topic, expiration, priority) are the same Header objects from one request to the next.
         Header[] fields = new Header[7];
         int count = 0;
         if (authorization != null) {
-            fields[count++] = HeaderCache.authorization(authorization);
+            fields[count++] = headers.authorization(authorization);
         }
         PushType type = notification.pushType().orElse(null);
-        fields[count++] = HeaderCache.pushType(type == null ? defaults.pushType() : type);
+        fields[count++] = headers.pushType(type == null ? defaults.pushType() : type);
         String topic = notification.topic().orElse(null);
         if (topic == null) {
             topic = defaults.topic();
         }
         if (topic != null) {
-            fields[count++] = HeaderCache.topic(topic);
+            fields[count++] = headers.topic(topic);
         }
         UUID apnsId = notification.apnsId().orElse(null);
         if (apnsId != null) {
@@ -71,7 +72,7 @@ public final class Http2Exchange {
         }
         Instant expiry = notification.expiry().orElse(null);
         if (expiry != null) {
-            fields[count++] = HeaderCache.expiration(expiry.getEpochSecond());
+            fields[count++] = headers.expiration(expiry.getEpochSecond());
         }
         OptionalInt priority = notification.priority();
         if (priority.isPresent()) {
