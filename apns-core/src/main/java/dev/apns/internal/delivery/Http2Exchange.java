@@ -17,8 +17,11 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalInt;
+import java.util.UUID;
 
 /**
  * What a notification is on the HTTP/2 provider API and what the server's answer means: the request a
@@ -43,24 +46,44 @@ public final class Http2Exchange {
      *
      * @param authorization the {@code authorization} header value ({@code bearer <token>}), or null with
      *     certificate authentication
+     * @param headers the connection's cache of the fields whose values repeat
      */
     static Http2Request request(String authority, Notification notification, Http2Defaults defaults,
-                                String authorization) {
-        List<Header> headers = new ArrayList<>(8);
+                                String authorization, HeaderCache headers) {
+        // At most 7 fields; no list, lambda or Optional per request, and the fields whose values repeat (the
+        // token, push type, topic, expiration, priority) are the same Header objects from one request to the next.
+        Header[] fields = new Header[7];
+        int count = 0;
         if (authorization != null) {
-            headers.add(new Header("authorization", authorization));
+            fields[count++] = headers.authorization(authorization);
         }
-        PushType type = notification.pushType().orElse(defaults.pushType());
-        headers.add(new Header("apns-push-type", type.name()));
-        String topic = notification.topic().orElse(defaults.topic());
+        PushType type = notification.pushType().orElse(null);
+        fields[count++] = headers.pushType(type == null ? defaults.pushType() : type);
+        String topic = notification.topic().orElse(null);
+        if (topic == null) {
+            topic = defaults.topic();
+        }
         if (topic != null) {
-            headers.add(new Header("apns-topic", topic));
+            fields[count++] = headers.topic(topic);
         }
-        notification.apnsId().ifPresent(id -> headers.add(new Header("apns-id", id.toString())));
-        notification.expiry().ifPresent(e -> headers.add(new Header("apns-expiration", Long.toString(e.getEpochSecond()))));
-        notification.priority().ifPresent(p -> headers.add(new Header("apns-priority", Integer.toString(p))));
-        notification.collapseId().ifPresent(id -> headers.add(new Header("apns-collapse-id", id)));
-        return new Http2Request("POST", "https", authority, PATH_PREFIX + notification.token().toHex(), headers,
+        UUID apnsId = notification.apnsId().orElse(null);
+        if (apnsId != null) {
+            fields[count++] = new Header("apns-id", apnsId.toString());
+        }
+        Instant expiry = notification.expiry().orElse(null);
+        if (expiry != null) {
+            fields[count++] = headers.expiration(expiry.getEpochSecond());
+        }
+        OptionalInt priority = notification.priority();
+        if (priority.isPresent()) {
+            fields[count++] = HeaderCache.priority(priority.getAsInt());
+        }
+        String collapseId = notification.collapseId().orElse(null);
+        if (collapseId != null) {
+            fields[count++] = new Header("apns-collapse-id", collapseId);
+        }
+        return new Http2Request("POST", "https", authority, PATH_PREFIX + notification.token().toHex(),
+                List.of(count == fields.length ? fields : Arrays.copyOf(fields, count)),
                 ByteBuffer.wrap(notification.payload().toBytes()));
     }
 

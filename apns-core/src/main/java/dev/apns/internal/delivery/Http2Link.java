@@ -41,6 +41,8 @@ final class Http2Link implements Connection.Listener, Http2Listener {
     private Http2ClientEngine engine;
     /** Notifications in the order their streams started, for the answer timeout; guarded by this. */
     private final ArrayDeque<StreamEntry> started = new ArrayDeque<>();
+    /** The repeating request fields of this connection (its thread alone uses them). */
+    private final HeaderCache headers = new HeaderCache();
     private List<Answer> answers = new ArrayList<>();
     private volatile Connection connection;
     private volatile boolean room = true;
@@ -136,7 +138,7 @@ final class Http2Link implements Connection.Listener, Http2Listener {
             ProviderToken token = target.tokens() == null ? null : target.tokens().current();
             try {
                 Http2Request request = Http2Exchange.request(authority, entry.notification, defaults,
-                        token == null ? null : token.authorization());
+                        token == null ? null : token.authorization(), headers);
                 entry.token = token;
                 entry.writtenAtNanos = nowNanos;
                 entry.link = this;

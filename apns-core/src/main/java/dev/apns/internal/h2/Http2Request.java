@@ -56,7 +56,7 @@ public final class Http2Request {
             }
             String value = header.value();
             if (value != lastLongValueChecked) {
-                requireFieldValue(value, "value of request header '" + header.name() + "'");
+                requireFieldValue(value, header.name());
                 if (value.length() > LONG_VALUE) {
                     lastLongValueChecked = value;
                 }
@@ -75,7 +75,7 @@ public final class Http2Request {
         if (value.isEmpty()) {
             throw new IllegalArgumentException("the request's " + what + " must not be empty");
         }
-        requireFieldValue(value, "request's " + what);
+        requireFieldValue(value, null, what);
         return value;
     }
 
@@ -84,11 +84,20 @@ public final class Http2Request {
      * so no character above 0xFF). Checked here, before the encoder sees the request: an encoder that failed halfway
      * through a block would leave its dynamic table out of step with the server's decoder.
      */
-    private static void requireFieldValue(String value, String what) {
+    private static void requireFieldValue(String value, String headerName) {
+        requireFieldValue(value, headerName, null);
+    }
+
+    /**
+     * As above, for the value of the header {@code headerName} or, when that is null, of the pseudo-header
+     * {@code pseudo}; the message is put together only when a value is refused.
+     */
+    private static void requireFieldValue(String value, String headerName, String pseudo) {
         for (int i = 0, n = value.length(); i < n; i++) {
             char c = value.charAt(i);
             // Most characters are above CR and at most 0xFF: two comparisons, then the exact test for the rest.
             if ((c <= '\r' || c > 0xFF) && (c > 0xFF || c == 0 || c == '\r' || c == '\n')) {
+                String what = headerName != null ? "value of request header '" + headerName + "'" : "request's " + pseudo;
                 throw new IllegalArgumentException("the " + what + " has character " + (int) c + " at index " + i
                         + "; field values are octets without NUL, CR or LF");
             }

@@ -152,7 +152,7 @@ final class ServerTransport implements AutoCloseable {
             String subject = clientSubject(ctx.pipeline().get(SslHandler.class));
             int number = server.observations().nextConnectionNumber();
             Authenticator authenticator = new Authenticator(server, subject);
-            ctx.pipeline().addLast("h2", new MockHttp2Connection.Builder(server, number, authenticator).build());
+            ctx.pipeline().addLast("h2", new MockHttp2Connection(server, number, authenticator));
         }
 
         @Override

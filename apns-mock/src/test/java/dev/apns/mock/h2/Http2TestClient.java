@@ -73,12 +73,20 @@ public final class Http2TestClient implements AutoCloseable {
     final List<Http2Settings> settingsReceived = new CopyOnWriteArrayList<>();
     final CompletableFuture<GoAway> goAway = new CompletableFuture<>();
     final CompletableFuture<Void> closed = new CompletableFuture<>();
+    final CompletableFuture<Long> pingAck = new CompletableFuture<>();
+    /** The flow-controlled length of every DATA frame received, in order. */
+    final List<Integer> dataFrameLengths = new CopyOnWriteArrayList<>();
     private final Map<Integer, CompletableFuture<Response>> pending = new ConcurrentHashMap<>();
     private final Map<Integer, Http2Headers> responseHeaders = new ConcurrentHashMap<>();
     private final Map<Integer, StringBuilder> bodies = new ConcurrentHashMap<>();
 
     private Http2TestClient(int port, X509Certificate authority, IssuedCertificate clientCertificate, boolean alpn)
             throws Exception {
+        this(port, authority, clientCertificate, alpn, null);
+    }
+
+    private Http2TestClient(int port, X509Certificate authority, IssuedCertificate clientCertificate, boolean alpn,
+                            Integer initialWindowSize) throws Exception {
         SslContextBuilder tls = SslContextBuilder.forClient()
                 .sslProvider(SslProvider.JDK)
                 .trustManager(authority);
@@ -92,7 +100,7 @@ public final class Http2TestClient implements AutoCloseable {
             tls.keyManager(clientCertificate.privateKey(), clientCertificate.chain().toArray(X509Certificate[]::new));
         }
         SslContext context = tls.build();
-        handler = new HandlerBuilder().build();
+        handler = new HandlerBuilder(initialWindowSize).build();
         Bootstrap bootstrap = new Bootstrap().group(GROUP).channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -123,10 +131,49 @@ public final class Http2TestClient implements AutoCloseable {
                 clientCertificate, true);
     }
 
+    /** Sends a PING; {@link #pingAck} completes with the data of the answer. */
+    void ping(long data) {
+        channel.eventLoop().execute(() -> {
+            ChannelHandlerContext ctx = channel.pipeline().context(handler);
+            handler.encoder().writePing(ctx, false, data, ctx.newPromise());
+            handler.flush(ctx);
+        });
+    }
+
+    /**
+     * Sends bytes as they are, past this client's HTTP/2 state (but inside TLS): for frames a correct client
+     * never sends.
+     */
+    void writeRaw(byte[] frames) {
+        channel.eventLoop().execute(() -> channel.pipeline().context(handler).writeAndFlush(Unpooled.wrappedBuffer(frames)));
+    }
+
+    /** One frame: the 9-byte header and the payload. */
+    static byte[] frame(int type, int flags, int streamId, byte... payload) {
+        byte[] frame = new byte[9 + payload.length];
+        frame[0] = (byte) (payload.length >>> 16);
+        frame[1] = (byte) (payload.length >>> 8);
+        frame[2] = (byte) payload.length;
+        frame[3] = (byte) type;
+        frame[4] = (byte) flags;
+        frame[5] = (byte) (streamId >>> 24);
+        frame[6] = (byte) (streamId >>> 16);
+        frame[7] = (byte) (streamId >>> 8);
+        frame[8] = (byte) streamId;
+        System.arraycopy(payload, 0, frame, 9, payload.length);
+        return frame;
+    }
+
     /** A client that offers no ALPN and speaks HTTP/2 with prior knowledge on TLS. */
     static Http2TestClient connectWithoutAlpn(MockApnsHttp2Server server) throws Exception {
         return new Http2TestClient(server.address().port(), server.certificates().authority().certificate(), null,
                 false);
+    }
+
+    /** A client whose SETTINGS_INITIAL_WINDOW_SIZE is {@code window}: the server may send only so much DATA. */
+    static Http2TestClient connectWithWindow(MockApnsHttp2Server server, int window) throws Exception {
+        return new Http2TestClient(server.address().port(), server.certificates().authority().certificate(), null,
+                true, window);
     }
 
     /** A client of a server on 127.0.0.1:{@code port} whose certificate {@code authority} issued. */
@@ -221,9 +268,15 @@ public final class Http2TestClient implements AutoCloseable {
     }
 
     private final class HandlerBuilder extends AbstractHttp2ConnectionHandlerBuilder<Handler, HandlerBuilder> {
-        HandlerBuilder() {
+        HandlerBuilder(Integer initialWindowSize) {
             server(false);
-            initialSettings(new Http2Settings().pushEnabled(false));
+            Http2Settings settings = new Http2Settings().pushEnabled(false);
+            if (initialWindowSize != null) {
+                settings.initialWindowSize(initialWindowSize);
+            }
+            initialSettings(settings);
+            // Tests send header lists above the server's limit on purpose: the server, not this client, refuses them.
+            encoderIgnoreMaxHeaderListSize(true);
             frameListener(new Listener());
             if (Boolean.getBoolean("h2.debug")) frameLogger(new io.netty.handler.codec.http2.Http2FrameLogger(io.netty.handler.logging.LogLevel.WARN, "client"));
         }
@@ -263,6 +316,7 @@ public final class Http2TestClient implements AutoCloseable {
 
         @Override
         public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
+            dataFrameLengths.add(data.readableBytes() + padding);
             bodies.computeIfAbsent(streamId, id -> new StringBuilder()).append(data.toString(StandardCharsets.UTF_8));
             if (endOfStream) {
                 finish(streamId);
@@ -276,6 +330,11 @@ public final class Http2TestClient implements AutoCloseable {
             if (future != null) {
                 future.complete(new Response(streamId, Response.UNANSWERED, null, null, errorCode));
             }
+        }
+
+        @Override
+        public void onPingAckRead(ChannelHandlerContext ctx, long data) {
+            pingAck.complete(data);
         }
 
         @Override
