@@ -19,6 +19,7 @@ import dev.apns.internal.binary.BatchSender;
 import dev.apns.internal.binary.BinaryFrameCheck;
 import dev.apns.internal.binary.ConnectionPool;
 import dev.apns.internal.binary.FeedbackReader;
+import dev.apns.internal.binary.BinaryEngine;
 import dev.apns.internal.binary.GatewayConnection;
 import dev.apns.internal.delivery.Http2Batch;
 import dev.apns.internal.delivery.Http2Exchange;
@@ -249,12 +250,13 @@ public final class SessionEngine {
         senders.remove(sender);
     }
 
-    /** A new, unpooled gateway connection for a sender's worker. */
-    public GatewayConnection openStreamConnection(PoolKey key) throws IOException {
+    /** A new, unpooled gateway connection for a sender's worker, confirming as {@code settings} say. */
+    public <T> GatewayConnection<T> openStreamConnection(PoolKey key, BinaryEngine.Settings settings)
+            throws IOException {
         if (closed) {
             throw new IllegalStateException("The session is closed.");
         }
-        GatewayConnection connection = new GatewayConnection(key, config.firstIdentifier());
+        GatewayConnection<T> connection = new GatewayConnection<>(key, config.firstIdentifier(), settings);
         connection.markInUse(true);
         connection.attach(backend.connect(request(key.endpoint(), key.certificate()), connection));
         return connection;
@@ -319,12 +321,12 @@ public final class SessionEngine {
     }
 
     /** A pooled connection for the key, or a new one. */
-    public GatewayConnection acquire(PoolKey key) throws IOException {
-        GatewayConnection connection = pool.borrow(key);
+    public GatewayConnection<Integer> acquire(PoolKey key) throws IOException {
+        GatewayConnection<Integer> connection = pool.borrow(key);
         if (connection != null) {
             return connection;
         }
-        connection = new GatewayConnection(key, config.firstIdentifier());
+        connection = new GatewayConnection<>(key, config.firstIdentifier(), batchSettings());
         connection.attach(backend.connect(request(key.endpoint(), key.certificate()), connection));
         if (!pool.register(connection)) {
             connection.close();
@@ -334,11 +336,20 @@ public final class SessionEngine {
         return connection;
     }
 
-    public void release(GatewayConnection connection) {
+    /**
+     * How a pooled connection's engine confirms: the session's confirmation, one sentinel per send (after its
+     * last frame), frames written in chunks of {@code writeChunkBytes}.
+     */
+    private BinaryEngine.Settings batchSettings() {
+        return new BinaryEngine.Settings(config.confirmation(), Integer.MAX_VALUE, 0,
+                Math.max(1024, config.writeChunkBytes()));
+    }
+
+    public void release(GatewayConnection<Integer> connection) {
         pool.release(connection);
     }
 
-    public void discard(GatewayConnection connection) {
+    public void discard(GatewayConnection<Integer> connection) {
         pool.discard(connection);
     }
 
