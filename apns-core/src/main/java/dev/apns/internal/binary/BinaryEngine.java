@@ -69,19 +69,18 @@ public final class BinaryEngine<T> {
     }
 
     /**
-     * How the engine confirms.
+     * How the engine confirms and writes.
      *
      * @param confirmation the strategy: a sentinel (answered within its duration) or a quiet period
-     * @param sentinelSpacing notifications written between two sentinels at most
      * @param lingerNanos how long the driver's queue must stay dry before an unconfirmed window gets its sentinel
      * @param chunkBytes the output buffer (a larger frame gets a buffer of its own size)
      */
-    public record Settings(Confirmation confirmation, int sentinelSpacing, long lingerNanos, int chunkBytes) {
+    public record Settings(Confirmation confirmation, long lingerNanos, int chunkBytes) {
         public Settings {
             java.util.Objects.requireNonNull(confirmation, "confirmation");
-            if (sentinelSpacing < 1 || lingerNanos < 0 || chunkBytes < 64) {
-                throw new IllegalArgumentException("Needs sentinelSpacing >= 1, lingerNanos >= 0 and chunkBytes >= 64; "
-                        + "was " + sentinelSpacing + ", " + lingerNanos + ", " + chunkBytes + ".");
+            if (lingerNanos < 0 || chunkBytes < 64) {
+                throw new IllegalArgumentException("Needs lingerNanos >= 0 and chunkBytes >= 64; was " + lingerNanos
+                        + " and " + chunkBytes + ".");
             }
         }
     }
@@ -102,6 +101,7 @@ public final class BinaryEngine<T> {
 
     private final String endpoint;
     private final Settings settings;
+    private final SentinelSpacing spacing;
     private final boolean sentinelMode;
     private final long confirmNanos;
     private final UnconfirmedWindow<T> window = new UnconfirmedWindow<>();
@@ -138,13 +138,16 @@ public final class BinaryEngine<T> {
     /**
      * @param endpoint where the connection goes, for messages
      * @param firstIdentifier the first notification's identifier
+     * @param spacing notifications between two sentinels (consulted as they are written, told how the connection
+     *     ended); may be shared by the connections one thread drives one after the other
      */
-    public BinaryEngine(String endpoint, long firstIdentifier, Settings settings) {
+    public BinaryEngine(String endpoint, long firstIdentifier, Settings settings, SentinelSpacing spacing) {
         if (!Identifiers.isValid(firstIdentifier)) {
             throw new IllegalArgumentException("An identifier is 1 to " + Identifiers.MAX + "; was " + firstIdentifier);
         }
         this.endpoint = endpoint;
         this.settings = settings;
+        this.spacing = java.util.Objects.requireNonNull(spacing, "spacing");
         this.nextIdentifier = firstIdentifier;
         this.sentinelMode = settings.confirmation().kind() == Confirmation.Kind.SENTINEL;
         this.confirmNanos = settings.confirmation().duration().toNanos();
@@ -217,7 +220,8 @@ public final class BinaryEngine<T> {
     // ---- Confirming.
 
     /**
-     * Whether a sentinel should be written now (sentinel confirmation only): the window reached the spacing, or
+     * Whether a sentinel should be written now (sentinel confirmation only): the window reached the
+     * {@link SentinelSpacing spacing}, or
      * the driver's queue has been dry ({@code moreToWrite} false) for the linger time.
      */
     public boolean sentinelDue(long nowNanos, boolean moreToWrite) {
@@ -225,7 +229,7 @@ public final class BinaryEngine<T> {
             dryFrom = -1;
             return false;
         }
-        if (sinceSentinel >= settings.sentinelSpacing()) {
+        if (sinceSentinel >= spacing.current()) {
             dryFrom = -1;
             return true;
         }
@@ -414,6 +418,7 @@ public final class BinaryEngine<T> {
         dryFrom = -1;
         Throwable why = cause != null ? cause : malformed;
         if (sentinelAnswered) {
+            spacing.confirmed(written.size());
             if (!written.isEmpty()) {
                 fates.accepted(written);
             }
@@ -439,6 +444,11 @@ public final class BinaryEngine<T> {
                 null, endpoint)
                 : AttemptOutcome.decide(positions, written.size(), first, AttemptOutcome.Ending.DIED, null, why, endpoint);
         boolean unattributed = read != null && AttemptOutcome.positionOf(read.identifier(), first, written.size()) < 0;
+        if (read == null) {
+            spacing.silentDeath(written.size());
+        } else {
+            spacing.confirmed(outcome.accepted().length);
+        }
         if (outcome.accepted().length > 0) {
             fates.accepted(pick(pending, outcome.accepted()));
         }

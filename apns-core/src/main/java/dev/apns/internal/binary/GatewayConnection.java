@@ -33,9 +33,10 @@ public final class GatewayConnection<T> implements Connection.Listener {
     private volatile boolean inUse;
     private volatile long lastUsedNanos = System.nanoTime();
 
-    public GatewayConnection(PoolKey key, long firstIdentifier, BinaryEngine.Settings settings) {
+    public GatewayConnection(PoolKey key, long firstIdentifier, BinaryEngine.Settings settings,
+                             SentinelSpacing spacing) {
         this.key = key;
-        this.engine = new BinaryEngine<>(key.endpoint().toString(), firstIdentifier, settings);
+        this.engine = new BinaryEngine<>(key.endpoint().toString(), firstIdentifier, settings, spacing);
     }
 
     /** Called once, right after the backend returned the connection. */

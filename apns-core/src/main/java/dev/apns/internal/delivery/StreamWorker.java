@@ -8,6 +8,7 @@ import dev.apns.SenderOptions;
 import dev.apns.Status;
 import dev.apns.internal.binary.BinaryEngine;
 import dev.apns.internal.binary.GatewayConnection;
+import dev.apns.internal.binary.SentinelSpacing;
 import dev.apns.internal.session.PoolKey;
 import dev.apns.internal.session.SessionEngine;
 import dev.apns.protocol.binary.ErrorResponse;
@@ -56,6 +57,8 @@ public final class StreamWorker implements SenderWorker, Runnable {
     private final List<StreamEntry> batch = new ArrayList<>(TAKE_AT_ONCE);
     private final List<StreamEntry> leftovers = new ArrayList<>();
     private final BinaryEngine.Settings settings;
+    /** Outlives the connections: it learns from how they ended. */
+    private final SentinelSpacing spacing;
     private final Fates fates = new Fates();
 
     private volatile GatewayConnection<StreamEntry> connection;
@@ -71,8 +74,8 @@ public final class StreamWorker implements SenderWorker, Runnable {
         this.key = key;
         this.thread = new Thread(this, name);
         this.thread.setDaemon(true);
-        this.settings = new BinaryEngine.Settings(sender.options.confirmation(), sentinelSpacing(sender.options),
-                SENTINEL_LINGER_NANOS, CHUNK_BYTES);
+        this.settings = new BinaryEngine.Settings(sender.options.confirmation(), SENTINEL_LINGER_NANOS, CHUNK_BYTES);
+        this.spacing = SentinelSpacing.adaptive(sentinelSpacing(sender.options));
         this.backoff = new Backoff(sender.options.reconnectBackoff(), sender.options.maxReconnectBackoff());
     }
 
@@ -243,7 +246,7 @@ public final class StreamWorker implements SenderWorker, Runnable {
     private void connect() throws InterruptedException {
         connecting = true;
         try {
-            GatewayConnection<StreamEntry> opened = sender.session.openStreamConnection(key, settings);
+            GatewayConnection<StreamEntry> opened = sender.session.openStreamConnection(key, settings, spacing);
             if (sender.isStopped()) {
                 opened.close();
                 return;

@@ -21,6 +21,7 @@ import dev.apns.internal.binary.ConnectionPool;
 import dev.apns.internal.binary.FeedbackReader;
 import dev.apns.internal.binary.BinaryEngine;
 import dev.apns.internal.binary.GatewayConnection;
+import dev.apns.internal.binary.SentinelSpacing;
 import dev.apns.internal.delivery.Http2Batch;
 import dev.apns.internal.delivery.Http2Exchange;
 import dev.apns.internal.delivery.Http2Target;
@@ -250,13 +251,13 @@ public final class SessionEngine {
         senders.remove(sender);
     }
 
-    /** A new, unpooled gateway connection for a sender's worker, confirming as {@code settings} say. */
-    public <T> GatewayConnection<T> openStreamConnection(PoolKey key, BinaryEngine.Settings settings)
-            throws IOException {
+    /** A new, unpooled gateway connection for a sender's worker, confirming as {@code settings} and {@code spacing} say. */
+    public <T> GatewayConnection<T> openStreamConnection(PoolKey key, BinaryEngine.Settings settings,
+                                                         SentinelSpacing spacing) throws IOException {
         if (closed) {
             throw new IllegalStateException("The session is closed.");
         }
-        GatewayConnection<T> connection = new GatewayConnection<>(key, config.firstIdentifier(), settings);
+        GatewayConnection<T> connection = new GatewayConnection<>(key, config.firstIdentifier(), settings, spacing);
         connection.markInUse(true);
         connection.attach(backend.connect(request(key.endpoint(), key.certificate()), connection));
         return connection;
@@ -326,7 +327,8 @@ public final class SessionEngine {
         if (connection != null) {
             return connection;
         }
-        connection = new GatewayConnection<>(key, config.firstIdentifier(), batchSettings());
+        connection = new GatewayConnection<>(key, config.firstIdentifier(), batchSettings(),
+                SentinelSpacing.fixed(Integer.MAX_VALUE));
         connection.attach(backend.connect(request(key.endpoint(), key.certificate()), connection));
         if (!pool.register(connection)) {
             connection.close();
@@ -338,11 +340,10 @@ public final class SessionEngine {
 
     /**
      * How a pooled connection's engine confirms: the session's confirmation, one sentinel per send (after its
-     * last frame), frames written in chunks of {@code writeChunkBytes}.
+     * last frame: the spacing is fixed at "never" in between), frames written in chunks of {@code writeChunkBytes}.
      */
     private BinaryEngine.Settings batchSettings() {
-        return new BinaryEngine.Settings(config.confirmation(), Integer.MAX_VALUE, 0,
-                Math.max(1024, config.writeChunkBytes()));
+        return new BinaryEngine.Settings(config.confirmation(), 0, Math.max(1024, config.writeChunkBytes()));
     }
 
     public void release(GatewayConnection<Integer> connection) {

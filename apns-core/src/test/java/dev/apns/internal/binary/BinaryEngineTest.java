@@ -77,12 +77,13 @@ class BinaryEngineTest {
 
     private static BinaryEngine<String> sentinelEngine(int spacing, long firstIdentifier) {
         return new BinaryEngine<>(ENDPOINT, firstIdentifier,
-                new BinaryEngine.Settings(Confirmation.sentinel(SENTINEL_WAIT), spacing, MS, 64 * 1024));
+                new BinaryEngine.Settings(Confirmation.sentinel(SENTINEL_WAIT), MS, 64 * 1024),
+                SentinelSpacing.fixed(spacing));
     }
 
     private static BinaryEngine<String> quietEngine() {
         return new BinaryEngine<>(ENDPOINT, Identifiers.FIRST,
-                new BinaryEngine.Settings(Confirmation.quietPeriod(QUIET), 100, MS, 64 * 1024));
+                new BinaryEngine.Settings(Confirmation.quietPeriod(QUIET), MS, 64 * 1024), SentinelSpacing.fixed(100));
     }
 
     private static Notification notification(int n) {
@@ -153,7 +154,7 @@ class BinaryEngineTest {
     @Test
     void aFullOutputRefusesTheOfferUntilFlushedAndAFrameLargerThanTheBufferGetsItsOwn() throws IOException {
         BinaryEngine<String> engine = new BinaryEngine<>(ENDPOINT, Identifiers.FIRST,
-                new BinaryEngine.Settings(Confirmation.sentinel(SENTINEL_WAIT), 100, MS, 64));
+                new BinaryEngine.Settings(Confirmation.sentinel(SENTINEL_WAIT), MS, 64), SentinelSpacing.fixed(100));
 
         assertThat(engine.offer("n1", notification(1), 0)).isTrue();
         assertThat(engine.offer("n2", notification(2), 0)).as("no room for a second frame of %s bytes",
