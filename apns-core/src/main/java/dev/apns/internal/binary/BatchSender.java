@@ -26,10 +26,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Sends one {@link Message} to all its tokens: writes frames in chunks on a pooled connection, watches for
- * an error response while writing, confirms the batch with the session's {@link Confirmation}, and resends
- * what the server dropped on a new connection until every token is accepted, rejected or handed back.
- * One instance per send; not thread-safe.
+ * Sends one {@link Message} to all its tokens: hands them to a pooled connection's {@link BinaryEngine} and
+ * writes its output in chunks while nothing arrives, waits once for the session's {@link Confirmation} after
+ * the last frame, lets the engine decide each token's fate, and resends what the server dropped on a new
+ * connection (with backoff) until every token is accepted, rejected or handed back. The wire format and the
+ * window's rules are the engine's. One instance per send; not thread-safe.
  */
 public final class BatchSender {
     private static final Logger LOG = LoggerFactory.getLogger(BatchSender.class);

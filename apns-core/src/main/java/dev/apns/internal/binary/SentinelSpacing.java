@@ -3,12 +3,19 @@ package dev.apns.internal.binary;
 /**
  * How many notifications a binary connection writes between two sentinels, adapted to the silent deaths seen.
  * A connection that dies without an error response takes its unconfirmed window with it, and all of it is
- * resent: the duplicates of a silent death are the window, up to the spacing. So after each silent death the
- * spacing halves (never below {@link #floor()}), and after a run of clean confirmations (sentinel answers, or
- * notifications accepted before an error response) of {@value #GROW_AFTER_WINDOWS} windows it doubles back
- * towards the configured spacing. A connection dying every {@code D} notifications thus settles between
- * about {@code D/8} and {@code D/4}: a few reconnects more per death instead of duplicating up to the whole
- * configured spacing; with no deaths the spacing stays at the configured value.
+ * resent: the duplicates of a silent death are the window, up to the spacing. So:
+ *
+ * <ul>
+ *   <li>after each silent death the spacing halves, but not below an eighth of the interval since the death
+ *       before (or the start: notifications confirmed in between plus the window lost), nor below
+ *       {@link #floor()}, so a death after a long clean run changes little; a
+ *       connection dying every {@code D} notifications settles at about {@code D/8}, losing at most that
+ *       much to each death for about eight reconnects per death;</li>
+ *   <li>after a clean run (sentinel answers, or notifications accepted before an error response) of
+ *       {@value #GROW_AFTER_WINDOWS} windows and twice that interval, it doubles back towards the configured
+ *       spacing, so that deaths at a steady rate do not pull it up again just before the next one.</li>
+ * </ul>
+ * With no deaths the spacing stays at the configured value.
  *
  * <p>One per sender worker (it outlives the worker's connections), used on the worker's thread only.
  */
@@ -17,11 +24,17 @@ public final class SentinelSpacing {
     public static final int MIN_ADAPTED = 1_000;
     /** Clean windows in a row (at the current spacing) before the spacing doubles. */
     static final int GROW_AFTER_WINDOWS = 4;
+    /** The spacing does not shrink below the interval between deaths divided by this. */
+    static final int WINDOWS_PER_DEATH = 8;
 
     private final int configured;
     private final int floor;
     private int current;
     private long cleanSinceChange;
+    /** Notifications confirmed since the last silent death. */
+    private long sinceDeath;
+    /** Notifications before the last silent death since the one before (or the start): confirmed, plus the window lost. */
+    private long interval = -1;
     private long silentDeaths;
 
     private SentinelSpacing(int configured, int floor) {
@@ -63,18 +76,25 @@ public final class SentinelSpacing {
         if (unconfirmed <= 0) {
             return;
         }
+        interval = sinceDeath + unconfirmed;
+        long lower = Math.max(floor, interval / WINDOWS_PER_DEATH);
         silentDeaths++;
-        current = Math.max(floor, current / 2);
+        sinceDeath = 0;
+        current = (int) Math.min(current, Math.max(lower, current / 2));
         cleanSinceChange = 0;
     }
 
     /** The server confirmed {@code count} notifications (a sentinel's answer, or those before an error response). */
     public void confirmed(int count) {
-        if (count <= 0 || current >= configured) {
+        if (count <= 0) {
+            return;
+        }
+        sinceDeath += count;
+        if (current >= configured) {
             return;
         }
         cleanSinceChange += count;
-        if (cleanSinceChange >= (long) GROW_AFTER_WINDOWS * current) {
+        if (cleanSinceChange >= Math.max((long) GROW_AFTER_WINDOWS * current, 2 * interval)) {
             current = (int) Math.min(configured, 2L * current);
             cleanSinceChange = 0;
         }
@@ -83,6 +103,6 @@ public final class SentinelSpacing {
     @Override
     public String toString() {
         return "SentinelSpacing[" + current + " of " + configured + ", floor " + floor + ", silent deaths "
-                + silentDeaths + "]";
+                + silentDeaths + ", interval " + interval + "]";
     }
 }

@@ -403,6 +403,10 @@ public final class StreamWorker implements SenderWorker, Runnable {
         Throwable cause = failure != null ? failure : causeOf(c.closeReason());
         fates.rejected = null;
         BinaryEngine.Settlement end = c.engine().end(cause, List.of(), fates);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("Connection to {} settled: {} unconfirmed, error response {}, sentinel answered {}; {}.",
+                    key.endpoint(), end.unanswered(), end.response(), end.sentinelAnswered(), spacing);
+        }
         if (end.unattributed() && end.error() != null) {
             LOG.warn("{}", end.error().description());
         }

@@ -66,14 +66,14 @@ class SentinelSpacingTest {
     }
 
     @Test
-    void aRunOfCleanWindowsDoublesItBackTowardsTheConfiguredSpacing() {
+    void aRunOfCleanWindowsAndTwiceTheDeathIntervalDoublesItBackTowardsTheConfiguredSpacing() {
         SentinelSpacing spacing = SentinelSpacing.adaptive(100_000);
         spacing.silentDeath(100_000);
         spacing.silentDeath(100_000);
         assertThat(spacing.current()).isEqualTo(25_000);
 
-        spacing.confirmed(25_000 * SentinelSpacing.GROW_AFTER_WINDOWS - 1);
-        assertThat(spacing.current()).as("one short of the run").isEqualTo(25_000);
+        spacing.confirmed(2 * 100_000 - 1);
+        assertThat(spacing.current()).as("one short of twice the interval between the deaths").isEqualTo(25_000);
         spacing.confirmed(1);
         assertThat(spacing.current()).isEqualTo(50_000);
         spacing.confirmed(50_000 * SentinelSpacing.GROW_AFTER_WINDOWS);
@@ -86,11 +86,46 @@ class SentinelSpacingTest {
     void aDeathInTheRunStartsItAgain() {
         SentinelSpacing spacing = SentinelSpacing.adaptive(8_000);
         spacing.silentDeath(8_000);
+        assertThat(spacing.current()).isEqualTo(4_000);
         spacing.confirmed(4_000 * SentinelSpacing.GROW_AFTER_WINDOWS - 1);
-        spacing.silentDeath(10);
+        spacing.silentDeath(1);
         assertThat(spacing.current()).isEqualTo(2_000);
         spacing.confirmed(2_000 * SentinelSpacing.GROW_AFTER_WINDOWS - 1);
         assertThat(spacing.current()).isEqualTo(2_000);
+    }
+
+    @Test
+    void aSingleDeathAfterALongCleanRunChangesLittle() {
+        SentinelSpacing spacing = SentinelSpacing.adaptive(100_000);
+        spacing.confirmed(10_000_000);
+
+        spacing.silentDeath(100_000);
+
+        assertThat(spacing.current()).as("an eighth of 10 million is above the configured spacing").isEqualTo(100_000);
+        assertThat(spacing.silentDeaths()).isEqualTo(1);
+    }
+
+    @Test
+    void deathsAtASteadyRateSettleTheSpacingNearAnEighthOfTheirIntervalAndItRecoversWhenTheyStop() {
+        int deathEvery = 20_000;
+        SentinelSpacing spacing = SentinelSpacing.adaptive(100_000);
+        for (int death = 0; death < 30; death++) {
+            long clean = 0;
+            for (int window = 0; window < 1_000 && clean + spacing.current() < deathEvery; window++) {
+                clean += spacing.current();
+                spacing.confirmed(spacing.current());
+            }
+            spacing.silentDeath(spacing.current());
+        }
+        assertThat(spacing.current()).isBetween(deathEvery / 16, deathEvery / 4);
+
+        long confirmed = 0;
+        for (int window = 0; window < 10_000 && spacing.current() < 100_000; window++) {
+            confirmed += spacing.current();
+            spacing.confirmed(spacing.current());
+        }
+        assertThat(spacing.current()).isEqualTo(100_000);
+        assertThat(confirmed).as("clean notifications to recover").isLessThan(2_000_000);
     }
 
     @Test
