@@ -6,7 +6,9 @@ package dev.apns.internal.binary;
  * resent: the duplicates of a silent death are the window, up to the spacing. So:
  *
  * <ul>
- *   <li>after each silent death the spacing halves, but not below an eighth of the interval since the death
+ *   <li>after each silent death the spacing becomes half the smaller of itself and the window lost (a death
+ *       that came before the spacing was reached shows the spacing is too large to help), but not below an
+ *       eighth of the interval since the death
  *       before (or the start: notifications confirmed in between plus the window lost), nor below
  *       {@link #floor()}, so a death after a long clean run changes little; a
  *       connection dying every {@code D} notifications settles at about {@code D/8}, losing at most that
@@ -80,7 +82,7 @@ public final class SentinelSpacing {
         long lower = Math.max(floor, interval / WINDOWS_PER_DEATH);
         silentDeaths++;
         sinceDeath = 0;
-        current = (int) Math.min(current, Math.max(lower, current / 2));
+        current = (int) Math.min(current, Math.max(lower, Math.min(current, unconfirmed) / 2));
         cleanSinceChange = 0;
     }
 

@@ -51,18 +51,20 @@ class SentinelSpacingTest {
     }
 
     @Test
-    void eachSilentDeathHalvesTheSpacingDownToTheFloor() {
+    void eachSilentDeathHalvesTheSpacingOrTheSmallerWindowLostDownToTheFloor() {
         SentinelSpacing spacing = SentinelSpacing.adaptive(100_000);
 
-        spacing.silentDeath(20_000);
+        spacing.silentDeath(100_000);
         assertThat(spacing.current()).isEqualTo(50_000);
         spacing.silentDeath(20_000);
-        assertThat(spacing.current()).isEqualTo(25_000);
+        assertThat(spacing.current()).as("the death came after 20,000 of a spacing of 50,000").isEqualTo(10_000);
         for (int i = 0; i < 20; i++) {
             spacing.silentDeath(1);
         }
         assertThat(spacing.current()).isEqualTo(SentinelSpacing.MIN_ADAPTED).isEqualTo(spacing.floor());
         assertThat(spacing.silentDeaths()).isEqualTo(22);
+        spacing.silentDeath(1);
+        assertThat(spacing.current()).isEqualTo(SentinelSpacing.MIN_ADAPTED);
     }
 
     @Test
