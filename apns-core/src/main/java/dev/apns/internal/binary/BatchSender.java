@@ -144,7 +144,7 @@ public final class BatchSender {
      * What one connection's share of the batch came to, as the engine tells it: accepted and rejected ones are
      * recorded at once; what is to be resent becomes the next attempt's share.
      */
-    private final class Attempt implements BinaryEngine.Fates<Integer> {
+    private final class Attempt implements BinaryFates<Integer> {
         final List<Integer> resend = new ArrayList<>();
         boolean progress;
         DeliveryError error;

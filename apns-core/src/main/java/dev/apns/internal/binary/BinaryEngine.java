@@ -1,14 +1,11 @@
 package dev.apns.internal.binary;
 
 import dev.apns.Confirmation;
-import dev.apns.DeliveryError;
 import dev.apns.DeviceToken;
 import dev.apns.Message;
 import dev.apns.Notification;
 import dev.apns.Payload;
-import dev.apns.Status;
 import dev.apns.protocol.binary.ErrorResponse;
-import dev.apns.protocol.binary.ErrorResponseDecoder;
 import dev.apns.protocol.binary.Identifiers;
 import dev.apns.protocol.binary.NotificationEncoder;
 
@@ -30,11 +27,12 @@ import java.util.OptionalInt;
  * write, the window of written and unconfirmed notifications, when a sentinel is due and whether it was
  * answered, the error response read back, and what becomes of every notification when the connection ends
  * ({@link AttemptOutcome}'s rules). Bytes in ({@link #receive}), bytes out ({@link #flushTo}), the time as an
- * argument; each notification's fate goes to the caller's {@link Fates}.
+ * argument; each notification's fate goes to the caller's {@link BinaryFates}.
  *
  * <p>The outbound half (everything but {@link #receive} and {@link #inputEnded}) belongs to one thread, the
- * driver's. The inbound half may be fed by another thread, the backend's reader: it touches only the decoder and
- * publishes what it read through volatile fields, which the outbound half reads when it settles.
+ * driver's. The inbound half ({@link ErrorResponses}) may be fed by another thread, the backend's reader: it
+ * touches only the decoder and publishes what it read through volatile fields, which the outbound half reads
+ * when it settles.
  *
  * @param <T> the caller's item (a sender's entry, a batch's token index); the engine never looks into it
  */
@@ -42,24 +40,6 @@ public final class BinaryEngine<T> {
     private static final Logger LOG = LoggerFactory.getLogger(BinaryEngine.class);
     private static final byte[] SENTINEL_PAYLOAD = "{}".getBytes(StandardCharsets.US_ASCII);
     private static final long QUIET_GRANULARITY_NANOS = 1_000_000;
-
-    /** What the engine tells its driver about each notification. Called on the driver's thread. */
-    public interface Fates<T> {
-        /** Confirmed: the server took them (quiet period passed, sentinel answered, or before a refused one). */
-        void accepted(List<T> items);
-
-        /** The server refused this one for its token. */
-        void rejected(T item, Status status);
-
-        /**
-         * To send again on a new connection, in order. With {@code fateUnknown}, those that were written may have
-         * reached the server (it ended without saying), so sending them again may duplicate them.
-         */
-        void resend(List<T> items, boolean fateUnknown);
-
-        /** Not delivered, and sending them again cannot help (their content, a refusal no reconnect heals). */
-        void handedBack(List<T> items, DeliveryError error);
-    }
 
     /** Where {@link #flushTo} writes: the connection. */
     @FunctionalInterface
@@ -85,20 +65,6 @@ public final class BinaryEngine<T> {
         }
     }
 
-    /**
-     * How a connection ended, as the engine saw it.
-     *
-     * @param response the error response read, or {@code null}
-     * @param sentinelAnswered the response named the sentinel: everything written was confirmed
-     * @param cause what ended it without an error response (the driver's, or malformed input), or {@code null}
-     * @param unanswered how many written notifications were still unconfirmed
-     * @param error what went wrong that is not one token's fault, or {@code null}
-     * @param unattributed the response named none of the unconfirmed notifications
-     */
-    public record Settlement(ErrorResponse response, boolean sentinelAnswered, Throwable cause, int unanswered,
-                             DeliveryError error, boolean unattributed) {
-    }
-
     private final String endpoint;
     private final Settings settings;
     private final SentinelSpacing spacing;
@@ -114,26 +80,8 @@ public final class BinaryEngine<T> {
     private long dryFrom = -1;
     private boolean ended;
 
-    // The inbound half.
-    private final ErrorResponseDecoder decoder = new ErrorResponseDecoder(new ErrorResponseDecoder.Listener() {
-        @Override
-        public void onErrorResponse(ErrorResponse read) {
-            record(read);
-        }
-
-        @Override
-        public void onMalformed(String description) {
-            malformed = new MalformedResponseException(inputOffset + decoding.position() - 1 - decodingStart,
-                    description);
-        }
-    });
-    private volatile ErrorResponse response;
-    private volatile MalformedResponseException malformed;
-    private long inputOffset;
-    private ByteBuffer decoding;
-    private int decodingStart;
-    /** Error responses after the first; only the first of them is logged at WARN. */
-    private int extraResponses;
+    /** The inbound half, fed by the backend's reader. */
+    private final ErrorResponses inbound;
 
     /**
      * @param endpoint where the connection goes, for messages
@@ -146,6 +94,7 @@ public final class BinaryEngine<T> {
             throw new IllegalArgumentException("An identifier is 1 to " + Identifiers.MAX + "; was " + firstIdentifier);
         }
         this.endpoint = endpoint;
+        this.inbound = new ErrorResponses(endpoint);
         this.settings = settings;
         this.spacing = java.util.Objects.requireNonNull(spacing, "spacing");
         this.nextIdentifier = firstIdentifier;
@@ -295,8 +244,8 @@ public final class BinaryEngine<T> {
      * Quiet-period confirmation only: every notification written at least the quiet period ago is confirmed
      * (nothing arrived to say otherwise).
      */
-    public void confirmQuiet(long nowNanos, Fates<T> fates) {
-        if (sentinelMode || ended || response != null || malformed != null) {
+    public void confirmQuiet(long nowNanos, BinaryFates<T> fates) {
+        if (sentinelMode || ended || inbound.response() != null || inbound.malformed() != null) {
             return;
         }
         List<T> confirmed = null;
@@ -332,68 +281,28 @@ public final class BinaryEngine<T> {
     /**
      * Reads the gateway's bytes (error responses, however split). True once an error response was read: the
      * server closes after it, and the driver should {@link #end} the connection. Input after malformed bytes is
-     * ignored.
+     * ignored; an error response after the first is ignored too (the first of those is logged at WARN).
      *
      * @throws MalformedResponseException once, for the first bytes that cannot be an error response: the
      *     connection can no longer report errors and must be dropped
      */
     public boolean receive(ByteBuffer bytes) throws MalformedResponseException {
-        if (malformed != null) {
-            inputOffset += bytes.remaining();
-            bytes.position(bytes.limit());
-            return response != null;
-        }
-        decoding = bytes;
-        decodingStart = bytes.position();
-        try {
-            decoder.decode(bytes);
-        } finally {
-            inputOffset += bytes.position() - decodingStart;
-            decoding = null;
-        }
-        if (malformed != null) {
-            throw malformed;
-        }
-        return response != null;
+        return inbound.receive(bytes);
     }
 
     /** The gateway's bytes ended (the connection closed): reports an error response cut short. */
     public void inputEnded() {
-        if (decoder.pendingBytes() > 0) {
-            LOG.warn("Gateway {} closed in the middle of an error response ({} of {} bytes read).", endpoint,
-                    decoder.pendingBytes(), ErrorResponse.SIZE);
-        }
-        if (extraResponses > 1) {
-            LOG.debug("Gateway {} sent {} error responses after the first on this connection.", endpoint,
-                    extraResponses);
-        }
+        inbound.inputEnded();
     }
 
     /** The first error response read, or {@code null}. */
     public ErrorResponse errorResponse() {
-        return response;
+        return inbound.response();
     }
 
     /** The malformed input read, or {@code null}. */
     public MalformedResponseException malformed() {
-        return malformed;
-    }
-
-    private void record(ErrorResponse read) {
-        ErrorResponse first = response;
-        if (first != null) {
-            // A server that keeps answering would otherwise log a line per answer: the first extra one is worth a
-            // WARN, the rest are counted and summed up when the input ends.
-            if (++extraResponses == 1) {
-                LOG.warn("Gateway {} sent another error response {} after {}; ignored, as are any further ones on "
-                        + "this connection.", endpoint, read, first);
-            } else {
-                LOG.debug("Gateway {} sent error response {} (extra number {}); ignored.", endpoint, read,
-                        extraResponses);
-            }
-            return;
-        }
-        response = read;
+        return inbound.malformed();
     }
 
     // ---- Ending.
@@ -408,15 +317,15 @@ public final class BinaryEngine<T> {
      * @param unwritten the caller's items meant for this connection and not offered, decided with the rest (they
      *     follow the written ones in the order given)
      */
-    public Settlement end(Throwable cause, List<T> unwritten, Fates<T> fates) {
+    public BinarySettlement end(Throwable cause, List<T> unwritten, BinaryFates<T> fates) {
         ended = true;
-        ErrorResponse read = response;
+        ErrorResponse read = inbound.response();
         long first = window.firstIdentifier();
         List<T> written = window.removeAll();
         boolean sentinelAnswered = read != null && sentinelIdentifier >= 0 && read.identifier() == sentinelIdentifier;
         sentinelIdentifier = -1;
         dryFrom = -1;
-        Throwable why = cause != null ? cause : malformed;
+        Throwable why = cause != null ? cause : inbound.malformed();
         if (sentinelAnswered) {
             spacing.confirmed(written.size());
             if (!written.isEmpty()) {
@@ -425,14 +334,14 @@ public final class BinaryEngine<T> {
             if (!unwritten.isEmpty()) {
                 fates.resend(unwritten, false);
             }
-            return new Settlement(read, true, null, written.size(), null, false);
+            return new BinarySettlement(read, true, null, written.size(), null, false);
         }
         if (written.isEmpty() && unwritten.isEmpty()) {
             if (read != null) {
                 LOG.warn("Gateway {} sent {} for no notification still in flight (a late answer about one already "
                         + "confirmed by the quiet period).", endpoint, read);
             }
-            return new Settlement(read, false, why, 0, null, false);
+            return new BinarySettlement(read, false, why, 0, null, false);
         }
         List<T> pending = new ArrayList<>(written.size() + unwritten.size());
         pending.addAll(written);
@@ -461,7 +370,8 @@ public final class BinaryEngine<T> {
         if (outcome.resend().length > 0) {
             fates.resend(pick(pending, outcome.resend()), read == null || unattributed);
         }
-        return new Settlement(read, false, read == null ? why : null, written.size(), outcome.error(), unattributed);
+        return new BinarySettlement(read, false, read == null ? why : null, written.size(), outcome.error(),
+                unattributed);
     }
 
     /**

@@ -7,6 +7,8 @@ import dev.apns.Notification;
 import dev.apns.SenderOptions;
 import dev.apns.Status;
 import dev.apns.internal.binary.BinaryEngine;
+import dev.apns.internal.binary.BinaryFates;
+import dev.apns.internal.binary.BinarySettlement;
 import dev.apns.internal.binary.GatewayConnection;
 import dev.apns.internal.binary.SentinelSpacing;
 import dev.apns.internal.session.PoolKey;
@@ -354,7 +356,7 @@ public final class StreamWorker implements SenderWorker, Runnable {
     }
 
     /** The sender's side of the engine's fates. */
-    private final class Fates implements BinaryEngine.Fates<StreamEntry> {
+    private final class Fates implements BinaryFates<StreamEntry> {
         /** The notification an error response refused on the connection being settled, for its end's report. */
         Notification rejected;
 
@@ -402,7 +404,7 @@ public final class StreamWorker implements SenderWorker, Runnable {
         inFlight = 0;
         Throwable cause = failure != null ? failure : causeOf(c.closeReason());
         fates.rejected = null;
-        BinaryEngine.Settlement end = c.engine().end(cause, List.of(), fates);
+        BinarySettlement end = c.engine().end(cause, List.of(), fates);
         if (LOG.isDebugEnabled()) {
             LOG.debug("Connection to {} settled: {} unconfirmed, error response {}, sentinel answered {}; {}.",
                     key.endpoint(), end.unanswered(), end.response(), end.sentinelAnswered(), spacing);

@@ -36,7 +36,7 @@ class BinaryEngineTest {
     private static final Duration SENTINEL_WAIT = Duration.ofSeconds(2);
 
     /** The fates told, in order, as text. */
-    private static final class Told implements BinaryEngine.Fates<String> {
+    private static final class Told implements BinaryFates<String> {
         final List<String> events = new ArrayList<>();
         DeliveryError lastError;
 
@@ -206,7 +206,7 @@ class BinaryEngineTest {
         assertThatThrownBy(() -> engine.offer("n4", notification(4), 0)).isInstanceOf(IllegalStateException.class);
 
         assertThat(engine.receive(answer(MISSING_DEVICE_TOKEN, 4))).isTrue();
-        BinaryEngine.Settlement end = engine.end(null, List.of(), told);
+        BinarySettlement end = engine.end(null, List.of(), told);
 
         assertThat(told.events).containsExactly("accepted [n1, n2, n3]");
         assertThat(end.sentinelAnswered()).isTrue();
@@ -239,7 +239,7 @@ class BinaryEngineTest {
         flush(engine);
         engine.sentinelFlushed(0);
 
-        BinaryEngine.Settlement end = engine.end(engine.sentinelTimeout(), List.of(), told);
+        BinarySettlement end = engine.end(engine.sentinelTimeout(), List.of(), told);
 
         assertThat(told.events).containsExactly("resend [n1, n2] fate unknown");
         assertThat(end.cause()).hasMessageContaining("did not reject the sentinel notification within PT2S");
@@ -283,7 +283,7 @@ class BinaryEngineTest {
         Told fates = new Told();
         write(engine, 5, 0);
         assertThat(engine.receive(answer(reason, identifier))).isTrue();
-        BinaryEngine.Settlement end = engine.end(null, List.of(), fates);
+        BinarySettlement end = engine.end(null, List.of(), fates);
         assertThat(end.response().identifier()).isEqualTo(identifier);
         assertThat(end.unattributed()).isFalse();
         assertThat(end.unanswered()).isEqualTo(5);
@@ -311,7 +311,7 @@ class BinaryEngineTest {
         write(engine, 3, 0);
         engine.receive(answer(PROCESSING_ERROR, 0));
 
-        BinaryEngine.Settlement end = engine.end(null, List.of(), told);
+        BinarySettlement end = engine.end(null, List.of(), told);
 
         assertThat(told.events).containsExactly("resend [n1, n2, n3] fate unknown");
         assertThat(end.unattributed()).isTrue();
@@ -323,7 +323,7 @@ class BinaryEngineTest {
             throws IOException {
         BinaryEngine<String> died = sentinelEngine(100, Identifiers.FIRST);
         write(died, 3, 0);
-        BinaryEngine.Settlement end = died.end(new IOException("Connection reset"), List.of("u1"), told);
+        BinarySettlement end = died.end(new IOException("Connection reset"), List.of("u1"), told);
         assertThat(told.events).containsExactly("resend [n1, n2, n3, u1] fate unknown");
         assertThat(end.cause()).hasMessage("Connection reset");
         assertThat(end.response()).isNull();
@@ -404,7 +404,7 @@ class BinaryEngineTest {
                 .satisfies(e -> assertThat(((MalformedResponseException) e).inputOffset()).isZero());
         engine.confirmQuiet(QUIET.toNanos() * 2, told);
         assertThat(told.events).as("nothing is confirmed on a connection that cannot report errors").isEmpty();
-        BinaryEngine.Settlement end = engine.end(null, List.of(), told);
+        BinarySettlement end = engine.end(null, List.of(), told);
 
         assertThat(told.events).containsExactly("resend [n1, n2] fate unknown");
         assertThat(end.cause()).isInstanceOf(MalformedResponseException.class);

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The adaptive sentinel spacing alone, and as the engine consults and teaches it. */
 class SentinelSpacingTest {
-    private static final BinaryEngine.Fates<Integer> IGNORED = new BinaryEngine.Fates<>() {
+    private static final BinaryFates<Integer> IGNORED = new BinaryFates<>() {
         @Override
         public void accepted(List<Integer> items) {
         }
