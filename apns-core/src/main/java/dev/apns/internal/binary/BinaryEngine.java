@@ -70,7 +70,7 @@ public final class BinaryEngine<T> {
     private final SentinelSpacing spacing;
     private final boolean sentinelMode;
     private final long confirmNanos;
-    private final UnconfirmedWindow<T> window = new UnconfirmedWindow<>();
+    private final UnconfirmedWindow<T> window;
     private ByteBuffer output;
     private long nextIdentifier;
     private long sentinelIdentifier = -1;
@@ -90,6 +90,17 @@ public final class BinaryEngine<T> {
      *     ended); may be shared by the connections one thread drives one after the other
      */
     public BinaryEngine(String endpoint, long firstIdentifier, Settings settings, SentinelSpacing spacing) {
+        this(endpoint, firstIdentifier, settings, spacing, new UnconfirmedWindow<>(
+                settings.confirmation().kind() != Confirmation.Kind.SENTINEL));
+    }
+
+    /**
+     * As the other constructor, keeping the unconfirmed notifications in {@code window}: an empty one that a
+     * previous engine of the same driver has ended with, so that its arrays (large at a spacing of 100,000) are
+     * not allocated again for every connection. Timed exactly when the confirmation is a quiet period.
+     */
+    public BinaryEngine(String endpoint, long firstIdentifier, Settings settings, SentinelSpacing spacing,
+                        UnconfirmedWindow<T> window) {
         if (!Identifiers.isValid(firstIdentifier)) {
             throw new IllegalArgumentException("An identifier is 1 to " + Identifiers.MAX + "; was " + firstIdentifier);
         }
@@ -100,6 +111,10 @@ public final class BinaryEngine<T> {
         this.nextIdentifier = firstIdentifier;
         this.sentinelMode = settings.confirmation().kind() == Confirmation.Kind.SENTINEL;
         this.confirmNanos = settings.confirmation().duration().toNanos();
+        if (window.size() != 0 || window.isTimed() == sentinelMode) {
+            throw new IllegalArgumentException("The window must be empty and keep times exactly for a quiet period.");
+        }
+        this.window = window;
         this.output = ByteBuffer.allocate(settings.chunkBytes());
     }
 

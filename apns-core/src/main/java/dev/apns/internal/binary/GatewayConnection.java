@@ -39,6 +39,13 @@ public final class GatewayConnection<T> implements Connection.Listener {
         this.engine = new BinaryEngine<>(key.endpoint().toString(), firstIdentifier, settings, spacing);
     }
 
+    /** As the other constructor, the engine keeping its window in {@code window} (see {@link BinaryEngine}). */
+    public GatewayConnection(PoolKey key, long firstIdentifier, BinaryEngine.Settings settings,
+                             SentinelSpacing spacing, UnconfirmedWindow<T> window) {
+        this.key = key;
+        this.engine = new BinaryEngine<>(key.endpoint().toString(), firstIdentifier, settings, spacing, window);
+    }
+
     /** Called once, right after the backend returned the connection. */
     public void attach(Connection connection) {
         this.connection = connection;

@@ -7,18 +7,30 @@ import java.util.List;
 
 /**
  * The notifications written on one binary connection and not yet confirmed, oldest first, with the time each was
- * written. Their identifiers are consecutive ({@link Identifiers#next}), so the window keeps only the first. A ring
- * of two arrays, so that a window of 100,000 costs no object per notification beyond the caller's own. Not
- * thread-safe.
+ * written (kept only when asked for: a quiet period needs them, a sentinel does not). Their identifiers are
+ * consecutive ({@link Identifiers#next}), so the window keeps only the first. A ring of arrays, so that a window
+ * of 100,000 costs no object per notification beyond the caller's own (at that size the arrays are humongous
+ * objects for G1, which is why the times are not kept when not needed, and why a driver that opens connection
+ * after connection hands each new {@link BinaryEngine} the window the previous one emptied). Not thread-safe.
  *
  * @param <T> the caller's item
  */
-final class UnconfirmedWindow<T> {
+public final class UnconfirmedWindow<T> {
     private Object[] items = new Object[64];
-    private long[] writtenAt = new long[64];
+    /** When each was written; null when the times are not kept (a sentinel needs none). */
+    private long[] writtenAt;
     private int head;
     private int size;
     private long firstIdentifier = Identifiers.FIRST;
+
+    /** @param timed whether to keep the times ({@link #oldestWrittenAt()}) */
+    public UnconfirmedWindow(boolean timed) {
+        this.writtenAt = timed ? new long[items.length] : null;
+    }
+
+    boolean isTimed() {
+        return writtenAt != null;
+    }
 
     int size() {
         return size;
@@ -35,6 +47,9 @@ final class UnconfirmedWindow<T> {
 
     /** When the oldest was written; meaningful only while not empty. */
     long oldestWrittenAt() {
+        if (writtenAt == null) {
+            throw new IllegalStateException("This window keeps no times.");
+        }
         return writtenAt[head];
     }
 
@@ -52,7 +67,9 @@ final class UnconfirmedWindow<T> {
         }
         int slot = (head + size) % items.length;
         items[slot] = item;
-        writtenAt[slot] = nowNanos;
+        if (writtenAt != null) {
+            writtenAt[slot] = nowNanos;
+        }
         size++;
     }
 
@@ -92,11 +109,13 @@ final class UnconfirmedWindow<T> {
 
     private void grow() {
         Object[] moreItems = new Object[items.length * 2];
-        long[] moreTimes = new long[items.length * 2];
+        long[] moreTimes = writtenAt == null ? null : new long[items.length * 2];
         for (int i = 0; i < size; i++) {
             int slot = (head + i) % items.length;
             moreItems[i] = items[slot];
-            moreTimes[i] = writtenAt[slot];
+            if (moreTimes != null) {
+                moreTimes[i] = writtenAt[slot];
+            }
         }
         items = moreItems;
         writtenAt = moreTimes;

@@ -1,5 +1,6 @@
 package dev.apns.internal.delivery;
 
+import dev.apns.Confirmation;
 import dev.apns.DeliveryError;
 import dev.apns.InvalidNotificationException;
 import dev.apns.NotDeliveredException;
@@ -11,6 +12,7 @@ import dev.apns.internal.binary.BinaryFates;
 import dev.apns.internal.binary.BinarySettlement;
 import dev.apns.internal.binary.GatewayConnection;
 import dev.apns.internal.binary.SentinelSpacing;
+import dev.apns.internal.binary.UnconfirmedWindow;
 import dev.apns.internal.session.PoolKey;
 import dev.apns.internal.session.SessionEngine;
 import dev.apns.protocol.binary.ErrorResponse;
@@ -61,6 +63,8 @@ public final class StreamWorker implements SenderWorker, Runnable {
     private final BinaryEngine.Settings settings;
     /** Outlives the connections: it learns from how they ended. */
     private final SentinelSpacing spacing;
+    /** The unconfirmed notifications, kept in one ring for all the worker's connections (one at a time). */
+    private final UnconfirmedWindow<StreamEntry> window;
     private final Fates fates = new Fates();
 
     private volatile GatewayConnection<StreamEntry> connection;
@@ -78,6 +82,7 @@ public final class StreamWorker implements SenderWorker, Runnable {
         this.thread.setDaemon(true);
         this.settings = new BinaryEngine.Settings(sender.options.confirmation(), SENTINEL_LINGER_NANOS, CHUNK_BYTES);
         this.spacing = SentinelSpacing.adaptive(sentinelSpacing(sender.options));
+        this.window = new UnconfirmedWindow<>(sender.options.confirmation().kind() != Confirmation.Kind.SENTINEL);
         this.backoff = new Backoff(sender.options.reconnectBackoff(), sender.options.maxReconnectBackoff());
     }
 
@@ -248,7 +253,7 @@ public final class StreamWorker implements SenderWorker, Runnable {
     private void connect() throws InterruptedException {
         connecting = true;
         try {
-            GatewayConnection<StreamEntry> opened = sender.session.openStreamConnection(key, settings, spacing);
+            GatewayConnection<StreamEntry> opened = sender.session.openStreamConnection(key, settings, spacing, window);
             if (sender.isStopped()) {
                 opened.close();
                 return;

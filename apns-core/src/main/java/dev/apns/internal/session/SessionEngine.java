@@ -22,6 +22,7 @@ import dev.apns.internal.binary.FeedbackReader;
 import dev.apns.internal.binary.BinaryEngine;
 import dev.apns.internal.binary.GatewayConnection;
 import dev.apns.internal.binary.SentinelSpacing;
+import dev.apns.internal.binary.UnconfirmedWindow;
 import dev.apns.internal.delivery.Http2Batch;
 import dev.apns.internal.delivery.Http2Exchange;
 import dev.apns.internal.delivery.Http2Target;
@@ -251,13 +252,17 @@ public final class SessionEngine {
         senders.remove(sender);
     }
 
-    /** A new, unpooled gateway connection for a sender's worker, confirming as {@code settings} and {@code spacing} say. */
+    /**
+     * A new, unpooled gateway connection for a sender's worker, confirming as {@code settings} and {@code spacing}
+     * say, its engine keeping the unconfirmed notifications in the worker's {@code window}.
+     */
     public <T> GatewayConnection<T> openStreamConnection(PoolKey key, BinaryEngine.Settings settings,
-                                                         SentinelSpacing spacing) throws IOException {
+                                                         SentinelSpacing spacing, UnconfirmedWindow<T> window)
+            throws IOException {
         if (closed) {
             throw new IllegalStateException("The session is closed.");
         }
-        GatewayConnection<T> connection = new GatewayConnection<>(key, config.firstIdentifier(), settings, spacing);
+        GatewayConnection<T> connection = new GatewayConnection<>(key, config.firstIdentifier(), settings, spacing, window);
         connection.markInUse(true);
         connection.attach(backend.connect(request(key.endpoint(), key.certificate()), connection));
         return connection;
