@@ -480,6 +480,27 @@ class BinaryEngineTest {
     }
 
     @Test
+    void aWindowEndedByOneEngineServesTheNextAndOnlyAnEmptyOneOfTheRightKindIsTaken() throws IOException {
+        UnconfirmedWindow<String> window = new UnconfirmedWindow<>(false);
+        BinaryEngine.Settings settings = new BinaryEngine.Settings(Confirmation.sentinel(SENTINEL_WAIT), MS, 1024);
+        BinaryEngine<String> first = new BinaryEngine<>(ENDPOINT, Identifiers.FIRST, settings,
+                SentinelSpacing.fixed(100), window);
+        write(first, 2, 0);
+        assertThatThrownBy(() -> new BinaryEngine<>(ENDPOINT, Identifiers.FIRST, settings, SentinelSpacing.fixed(100),
+                window)).as("still holding two").isInstanceOf(IllegalArgumentException.class);
+        first.end(new IOException("reset"), List.of(), told);
+
+        BinaryEngine<String> second = new BinaryEngine<>(ENDPOINT, Identifiers.FIRST, settings,
+                SentinelSpacing.fixed(100), window);
+        assertThat(second.offer("n3", notification(3), 0)).isTrue();
+        assertThat(second.unconfirmed()).isEqualTo(1);
+        assertThatThrownBy(() -> new BinaryEngine<>(ENDPOINT, Identifiers.FIRST,
+                new BinaryEngine.Settings(Confirmation.quietPeriod(QUIET), MS, 1024), SentinelSpacing.fixed(100),
+                new UnconfirmedWindow<String>(false))).as("a quiet period needs the times")
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void abandoningHandsTheWindowBackUndecided() throws IOException {
         BinaryEngine<String> engine = sentinelEngine(100, Identifiers.FIRST);
         write(engine, 2, 0);
