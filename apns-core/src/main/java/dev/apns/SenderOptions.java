@@ -20,7 +20,10 @@ import java.util.function.Consumer;
  * @param sentinelEvery with a sentinel confirmation, the most notifications written on one connection between
  *     two sentinels (default 100,000; each sentinel costs a reconnect). Lowered to
  *     {@code maxPending / (connections + 1)} when that is smaller, so that the unconfirmed windows of all
- *     connections never fill the sender: a full sender waiting for a sentinel would stall.
+ *     connections never fill the sender: a full sender waiting for a sentinel would stall. A connection that
+ *     dies without an error response takes its unconfirmed window with it (all of it is resent, possibly
+ *     duplicating), so each connection halves its spacing after such a death (down to 1,000) and doubles it back
+ *     towards this value after four clean windows in a row.
  * @param maxBlindResends how many times one notification may be resent without knowing whether the server
  *     had it (its connection died without an error response, or an error response named no notification in
  *     flight) before it ends unsent (default 5; 0: never, which makes delivery at-most-once). Resends after an

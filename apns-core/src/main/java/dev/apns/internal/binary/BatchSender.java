@@ -6,19 +6,16 @@ import dev.apns.DeviceToken;
 import dev.apns.Message;
 import dev.apns.Rejection;
 import dev.apns.Result;
+import dev.apns.Status;
 import dev.apns.internal.session.PoolKey;
 import dev.apns.internal.session.SessionConfig;
 import dev.apns.internal.session.SessionEngine;
-import dev.apns.protocol.binary.ErrorResponse;
-import dev.apns.protocol.binary.NotificationEncoder;
 import dev.apns.spi.CloseReason;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -29,10 +26,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Sends one {@link Message} to all its tokens: writes frames in chunks on a pooled connection, watches for
- * an error response while writing, confirms the batch with the session's {@link Confirmation}, and resends
- * what the server dropped on a new connection until every token is accepted, rejected or handed back.
- * One instance per send; not thread-safe.
+ * Sends one {@link Message} to all its tokens: hands them to a pooled connection's {@link BinaryEngine} and
+ * writes its output in chunks while nothing arrives, waits once for the session's {@link Confirmation} after
+ * the last frame, lets the engine decide each token's fate, and resends what the server dropped on a new
+ * connection (with backoff) until every token is accepted, rejected or handed back. The wire format and the
+ * window's rules are the engine's. One instance per send; not thread-safe.
  */
 public final class BatchSender {
     private static final Logger LOG = LoggerFactory.getLogger(BatchSender.class);
@@ -44,9 +42,6 @@ public final class BatchSender {
     private final PoolKey key;
     private final Message message;
     private final List<DeviceToken> tokens;
-    private final byte[] payload;
-    private final long expiry;
-    private final int priority;
 
     private final BitSet accepted = new BitSet();
     private final BitSet everWritten = new BitSet();
@@ -63,9 +58,6 @@ public final class BatchSender {
         this.key = key;
         this.message = message;
         this.tokens = message.tokens();
-        this.payload = message.payload().toBytes();
-        this.expiry = message.expiry().map(Instant::getEpochSecond).orElse(NotificationEncoder.NO_EXPIRY);
-        this.priority = message.priority().orElse(NotificationEncoder.NO_PRIORITY);
     }
 
     public Result send() {
@@ -80,7 +72,7 @@ public final class BatchSender {
                         Optional.empty(), Optional.empty()));
                 break;
             }
-            GatewayConnection connection;
+            GatewayConnection<Integer> connection;
             try {
                 connection = session.acquire(key);
             } catch (IOException | RuntimeException e) {
@@ -99,9 +91,9 @@ public final class BatchSender {
                 backoff = Math.min(backoff * 2, BACKOFF_MAX_MILLIS);
                 continue;
             }
-            AttemptOutcome outcome;
+            Attempt attempt = new Attempt();
             try {
-                outcome = attempt(connection, pending);
+                attempt(connection, pending, attempt);
             } catch (RuntimeException defect) {
                 // Nothing in the input should get here (it is checked before sending), but whatever does must
                 // not leak the borrowed connection, whose stream is now in an unknown state.
@@ -124,8 +116,10 @@ public final class BatchSender {
             } else {
                 session.discard(connection);
             }
-            apply(outcome);
-            pending = outcome.resend();
+            if (attempt.error != null) {
+                errors.add(attempt.error);
+            }
+            pending = attempt.resend.stream().mapToInt(Integer::intValue).toArray();
             if (pending.length == 0) {
                 break;
             }
@@ -133,11 +127,11 @@ public final class BatchSender {
                 giveBack(pending, null);
                 break;
             }
-            if (outcome.madeProgress()) {
+            if (attempt.progress) {
                 attemptsWithoutProgress = 0;
                 deathsWithoutAnswer = 0;
                 backoff = BACKOFF_START_MILLIS;
-            } else if (outcome.unanswered().length > 0 && !isPermanentDeath(connection, outcome)) {
+            } else if (attempt.unanswered && !isPermanentDeath(connection, attempt.error)) {
                 // The connection carried notifications and then died without a word: reaching the server is not the
                 // problem, so the connect attempts start again; but a server that drops every connection this way
                 // must not be fed the same notifications for ever.
@@ -150,7 +144,7 @@ public final class BatchSender {
                     break;
                 }
             } else if (++attemptsWithoutProgress >= config.maxAttemptsWithoutProgress()
-                    || isPermanentDeath(connection, outcome)) {
+                    || isPermanentDeath(connection, attempt.error)) {
                 giveBack(pending, new DeliveryError("Gave up after " + attemptsWithoutProgress + " connection attempt(s) in a row "
                         + "to " + key.endpoint() + " that neither delivered nor rejected anything.", Optional.empty(),
                         Optional.empty()));
@@ -167,43 +161,78 @@ public final class BatchSender {
         return result();
     }
 
-    /** Writes {@code pending} on one connection and decides what became of it. */
-    private AttemptOutcome attempt(GatewayConnection connection, int[] pending) throws InterruptedException {
-        long firstIdentifier = connection.peekIdentifier();
+    /**
+     * What one connection's share of the batch came to, as the engine tells it: accepted and rejected ones are
+     * recorded at once; what is to be resent becomes the next attempt's share.
+     */
+    private final class Attempt implements BinaryFates<Integer> {
+        final List<Integer> resend = new ArrayList<>();
+        boolean progress;
+        /** Some written notifications got no answer: the connection carried them, then ended without a word. */
+        boolean unanswered;
+        DeliveryError error;
+
+        @Override
+        public void accepted(List<Integer> indices) {
+            indices.forEach(accepted::set);
+            progress |= !indices.isEmpty();
+        }
+
+        @Override
+        public void rejected(Integer index, Status status) {
+            rejections.add(new Rejection(tokens.get(index), status));
+            progress = true;
+        }
+
+        @Override
+        public void resend(List<Integer> indices, boolean fateUnknown) {
+            resend.addAll(indices);
+        }
+
+        @Override
+        public void handedBack(List<Integer> indices, DeliveryError why) {
+            indices.forEach(handBack::set);
+        }
+
+        @Override
+        public void unanswered(List<Integer> indices) {
+            indices.forEach(BatchSender.this.unanswered::set);
+            unanswered |= !indices.isEmpty();
+        }
+    }
+
+    /**
+     * Writes {@code pending} on one connection in chunks while nothing arrives, then a sentinel (with sentinel
+     * confirmation), waits for the confirmation, and lets the engine decide what became of each.
+     */
+    private void attempt(GatewayConnection<Integer> connection, int[] pending, Attempt attempt)
+            throws InterruptedException {
+        BinaryEngine<Integer> engine = connection.engine();
         int written = 0;
         IOException writeFailure = null;
-        long sentinelIdentifier = -1;
         Confirmation confirmation = config.confirmation();
-        int frameSize = NotificationEncoder.frameSize(maxTokenLength(), payload.length,
-                expiry != NotificationEncoder.NO_EXPIRY, priority != NotificationEncoder.NO_PRIORITY);
-        ByteBuffer chunk = ByteBuffer.allocate(Math.max(config.writeChunkBytes(), frameSize));
         try {
             while (written < pending.length && !connection.signal().isDone()) {
-                chunk.clear();
-                int end = written;
-                while (end < pending.length && chunk.remaining() >= frameSize) {
-                    int index = pending[end];
-                    NotificationEncoder.writeFrame(chunk, connection.takeIdentifier(), tokens.get(index), payload, expiry,
-                            priority);
+                long now = System.nanoTime();
+                while (written < pending.length) {
+                    int index = pending[written];
+                    if (!engine.offer(index, tokens.get(index), message, now)) {
+                        break;
+                    }
                     if (everWritten.get(index)) {
                         resent++;
                     } else {
                         everWritten.set(index);
                     }
-                    end++;
+                    written++;
                 }
-                written = end;
-                chunk.flip();
-                connection.write(chunk);
+                engine.flushTo(connection::write);
             }
             if (written == pending.length && !connection.signal().isDone()
                     && confirmation.kind() == Confirmation.Kind.SENTINEL) {
-                sentinelIdentifier = connection.takeIdentifier();
-                chunk.clear();
-                NotificationEncoder.writeFrame(chunk, sentinelIdentifier, (byte[]) null, payload,
-                        NotificationEncoder.NO_EXPIRY, NotificationEncoder.NO_PRIORITY);
-                chunk.flip();
-                connection.write(chunk);
+                engine.writeSentinel();
+                engine.flushTo(connection::write);
+                engine.sentinelFlushed(System.nanoTime());
             }
             if (!connection.signal().isDone()) {
                 awaitSignal(connection, confirmation.duration());
@@ -213,34 +242,27 @@ public final class BatchSender {
             // The reader may still deliver an error response that explains the failure; wait for the end.
             awaitClosed(connection);
         }
-        ErrorResponse response = connection.errorResponse();
-        if (response != null) {
-            connection.close();
-            if (sentinelIdentifier >= 0 && response.identifier() == sentinelIdentifier) {
-                return AttemptOutcome.decide(pending, written, firstIdentifier, AttemptOutcome.Ending.CONFIRMED, null, null,
-                        key.endpoint().toString());
+        if (writeFailure == null && !connection.signal().isDone() && !engine.awaitingSentinel()) {
+            // A quiet period passed after the last write with nothing read: everything written went through.
+            engine.confirmQuiet(System.nanoTime(), attempt);
+            if (engine.unconfirmed() == 0) {
+                return;
             }
-            return AttemptOutcome.decide(pending, written, firstIdentifier, AttemptOutcome.Ending.ERROR_RESPONSE, response,
-                    null, key.endpoint().toString());
         }
+        connection.close();
         CloseReason reason = connection.closeReason();
-        boolean sentinelUnanswered = sentinelIdentifier >= 0;
-        if (writeFailure != null || reason != null || sentinelUnanswered || connection.isUntrusted()) {
-            connection.close();
-            Throwable cause = writeFailure != null ? writeFailure
-                    : connection.isUntrusted() ? new IOException("The gateway sent bytes that are not an error "
-                    + "response, so it could not have reported errors on that connection")
-                    : reason != null ? reason.cause().orElse(null)
-                    : new TimeoutException("The server did not reject the sentinel notification within "
-                    + confirmation.duration() + ".");
-            return AttemptOutcome.decide(pending, written, firstIdentifier, AttemptOutcome.Ending.DIED, null, cause,
-                    key.endpoint().toString());
+        Throwable cause = writeFailure != null ? writeFailure
+                : reason != null ? reason.cause().orElse(null)
+                : engine.awaitingSentinel() ? engine.sentinelTimeout()
+                : null;
+        List<Integer> unwritten = new ArrayList<>(pending.length - written);
+        for (int i = written; i < pending.length; i++) {
+            unwritten.add(pending[i]);
         }
-        return AttemptOutcome.decide(pending, written, firstIdentifier, AttemptOutcome.Ending.CONFIRMED, null, null,
-                key.endpoint().toString());
+        attempt.error = engine.end(cause, unwritten, attempt).error();
     }
 
-    private void awaitSignal(GatewayConnection connection, java.time.Duration limit) throws InterruptedException {
+    private void awaitSignal(GatewayConnection<Integer> connection, java.time.Duration limit) throws InterruptedException {
         try {
             connection.signal().get(limit.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException quiet) {
@@ -250,7 +272,7 @@ public final class BatchSender {
         }
     }
 
-    private void awaitClosed(GatewayConnection connection) throws InterruptedException {
+    private void awaitClosed(GatewayConnection<Integer> connection) throws InterruptedException {
         try {
             connection.closedFuture().get(Math.min(config.writeTimeout().toMillis(), 2_000), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -262,29 +284,11 @@ public final class BatchSender {
     }
 
     /** True when the connection ended for a reason a reconnect cannot heal (a TLS alert, a refused certificate). */
-    private static boolean isPermanentDeath(GatewayConnection connection, AttemptOutcome outcome) {
+    private static boolean isPermanentDeath(GatewayConnection<Integer> connection, DeliveryError error) {
         CloseReason reason = connection.closeReason();
         boolean closedForGood = reason != null && reason.cause().map(SessionEngine::isPermanent).orElse(false);
-        boolean failedForGood = outcome.error() != null && outcome.error().cause().map(SessionEngine::isPermanent).orElse(false);
+        boolean failedForGood = error != null && error.cause().map(SessionEngine::isPermanent).orElse(false);
         return closedForGood || failedForGood;
-    }
-
-    private void apply(AttemptOutcome outcome) {
-        for (int index : outcome.accepted()) {
-            accepted.set(index);
-        }
-        if (outcome.rejected() >= 0) {
-            rejections.add(new Rejection(tokens.get(outcome.rejected()), outcome.rejectedStatus()));
-        }
-        for (int index : outcome.handBack()) {
-            handBack.set(index);
-        }
-        for (int index : outcome.unanswered()) {
-            unanswered.set(index);
-        }
-        if (outcome.error() != null) {
-            errors.add(outcome.error());
-        }
     }
 
     private void giveBack(int[] pending, DeliveryError error) {
@@ -294,14 +298,6 @@ public final class BatchSender {
         if (error != null) {
             errors.add(error);
         }
-    }
-
-    private int maxTokenLength() {
-        int max = 0;
-        for (DeviceToken token : tokens) {
-            max = Math.max(max, token.length());
-        }
-        return max;
     }
 
     private Result result() {

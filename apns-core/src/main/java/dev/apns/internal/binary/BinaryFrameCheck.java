@@ -32,7 +32,7 @@ public final class BinaryFrameCheck {
         check(message.payload().size(), longestToken);
     }
 
-    private static void check(int payloadBytes, int tokenBytes) {
+    static void check(int payloadBytes, int tokenBytes) {
         if (payloadBytes > MAX_ITEM_BYTES) {
             throw new InvalidNotificationException("The payload is " + payloadBytes + " bytes; the binary protocol's "
                     + "16-bit length field carries at most " + MAX_ITEM_BYTES + " (and gateways accept far less, "

@@ -20,18 +20,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * it is released).
  */
 public final class ConnectionPool {
-    private final Map<PoolKey, Deque<GatewayConnection>> idle = new HashMap<>();
-    private final Set<GatewayConnection> open = ConcurrentHashMap.newKeySet();
+    private final Map<PoolKey, Deque<GatewayConnection<Integer>>> idle = new HashMap<>();
+    private final Set<GatewayConnection<Integer>> open = ConcurrentHashMap.newKeySet();
     private boolean closed;
 
     /** An idle usable connection for the key, marked in use, or {@code null}; stale ones met are closed. */
-    public GatewayConnection borrow(PoolKey key) {
-        List<GatewayConnection> stale = new ArrayList<>();
-        GatewayConnection found = null;
+    public GatewayConnection<Integer> borrow(PoolKey key) {
+        List<GatewayConnection<Integer>> stale = new ArrayList<>();
+        GatewayConnection<Integer> found = null;
         synchronized (this) {
-            Deque<GatewayConnection> connections = idle.get(key);
+            Deque<GatewayConnection<Integer>> connections = idle.get(key);
             while (connections != null && !connections.isEmpty()) {
-                GatewayConnection candidate = connections.pollFirst();
+                GatewayConnection<Integer> candidate = connections.pollFirst();
                 if (candidate.isUsable()) {
                     found = candidate;
                     found.markInUse(true);
@@ -45,7 +45,7 @@ public final class ConnectionPool {
     }
 
     /** Registers a newly opened connection, in use. Returns false (and the caller closes it) when the pool is closed. */
-    public boolean register(GatewayConnection connection) {
+    public boolean register(GatewayConnection<Integer> connection) {
         synchronized (this) {
             if (closed) {
                 return false;
@@ -57,7 +57,7 @@ public final class ConnectionPool {
     }
 
     /** Gives a connection back; an unusable one is closed instead of kept. */
-    public void release(GatewayConnection connection) {
+    public void release(GatewayConnection<Integer> connection) {
         boolean keep;
         synchronized (this) {
             keep = !closed && connection.isUsable();
@@ -72,7 +72,7 @@ public final class ConnectionPool {
     }
 
     /** Closes a connection and forgets it. */
-    public void discard(GatewayConnection connection) {
+    public void discard(GatewayConnection<Integer> connection) {
         open.remove(connection);
         connection.close();
     }
@@ -81,11 +81,11 @@ public final class ConnectionPool {
     public int outdate(Duration idleFor) {
         long now = System.nanoTime();
         long limit = idleFor.toNanos();
-        List<GatewayConnection> expired = new ArrayList<>();
+        List<GatewayConnection<Integer>> expired = new ArrayList<>();
         synchronized (this) {
-            for (Deque<GatewayConnection> connections : idle.values()) {
-                for (Iterator<GatewayConnection> it = connections.iterator(); it.hasNext(); ) {
-                    GatewayConnection connection = it.next();
+            for (Deque<GatewayConnection<Integer>> connections : idle.values()) {
+                for (Iterator<GatewayConnection<Integer>> it = connections.iterator(); it.hasNext(); ) {
+                    GatewayConnection<Integer> connection = it.next();
                     if (now - connection.lastUsedNanos() >= limit) {
                         it.remove();
                         expired.add(connection);
@@ -106,7 +106,7 @@ public final class ConnectionPool {
 
     /** Closes every connection, idle or in use; later registrations are refused. */
     public void close() {
-        List<GatewayConnection> all;
+        List<GatewayConnection<Integer>> all;
         synchronized (this) {
             closed = true;
             idle.clear();

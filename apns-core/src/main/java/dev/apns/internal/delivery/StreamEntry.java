@@ -35,7 +35,6 @@ final class StreamEntry extends CompletableFuture<Outcome> {
     /** Given back to the listener with the outcome; may be null. */
     private final Object context;
     long sequence;
-    long identifier;
     long writtenAtNanos;
     int writes;
     /** Times resent without knowing whether the server had it (connection death, unattributable answer). */

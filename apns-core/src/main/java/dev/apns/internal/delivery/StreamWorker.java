@@ -6,31 +6,34 @@ import dev.apns.InvalidNotificationException;
 import dev.apns.NotDeliveredException;
 import dev.apns.Notification;
 import dev.apns.SenderOptions;
-import dev.apns.internal.binary.AttemptOutcome;
-import dev.apns.internal.binary.BinaryFrameCheck;
+import dev.apns.Status;
+import dev.apns.internal.binary.BinaryEngine;
+import dev.apns.internal.binary.BinaryFates;
+import dev.apns.internal.binary.BinarySettlement;
 import dev.apns.internal.binary.GatewayConnection;
+import dev.apns.internal.binary.SentinelSpacing;
+import dev.apns.internal.binary.UnconfirmedWindow;
 import dev.apns.internal.session.PoolKey;
 import dev.apns.internal.session.SessionEngine;
 import dev.apns.protocol.binary.ErrorResponse;
-import dev.apns.protocol.binary.NotificationEncoder;
 import dev.apns.spi.CloseReason;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One connection of a {@link StreamSender} and the thread that feeds it: takes notifications from the
- * sender's queue, writes them, keeps the written ones in its window until they are confirmed (quiet period
- * or sentinel), and settles the window with {@link AttemptOutcome}'s rules when an error response or the
- * end of the connection arrives. Reconnects with exponential backoff and jitter.
+ * One binary connection of a {@link StreamSender} and the thread that feeds it: takes notifications from the
+ * sender's queue and hands them to the connection's {@link BinaryEngine}, writes what the engine encodes, writes
+ * the sentinel when the engine says it is due and waits for its answer, and turns the fates the engine reports
+ * (when the quiet period passes, or when an error response or the end of the connection arrives) into the
+ * sender's outcomes and resends. The wire format and the window's rules are the engine's; the thread, the
+ * connection, its end and the reconnects with exponential backoff and jitter are this class's.
  */
 public final class StreamWorker implements SenderWorker, Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamWorker.class);
@@ -51,28 +54,23 @@ public final class StreamWorker implements SenderWorker, Runnable {
     static final long SENTINEL_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** How long {@link #stop()} waits for a thread that is connecting (and holds nothing) to end. */
     static final long CONNECTING_JOIN_MILLIS = 50;
-    private static final byte[] SENTINEL_PAYLOAD = "{}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final StreamSender sender;
     private final PoolKey key;
     private final Thread thread;
-    private final ArrayDeque<StreamEntry> window = new ArrayDeque<>();
     private final List<StreamEntry> batch = new ArrayList<>(TAKE_AT_ONCE);
     private final List<StreamEntry> leftovers = new ArrayList<>();
-    private final boolean sentinelMode;
-    private final long confirmNanos;
-    private final int sentinelSpacing;
+    private final BinaryEngine.Settings settings;
+    /** Outlives the connections: it learns from how they ended. */
+    private final SentinelSpacing spacing;
+    /** The unconfirmed notifications, kept in one ring for all the worker's connections (one at a time). */
+    private final UnconfirmedWindow<StreamEntry> window;
+    private final Fates fates = new Fates();
 
-    private volatile GatewayConnection connection;
+    private volatile GatewayConnection<StreamEntry> connection;
     /** True while the thread waits for the backend's connect (and holds no notification). */
     private volatile boolean connecting;
     private volatile int inFlight;
-    private ByteBuffer buffer = ByteBuffer.allocate(CHUNK_BYTES);
-    private long sentinelIdentifier = -1;
-    private long sentinelDeadline;
-    private int sinceSentinel;
-    /** When the queue was first seen empty with an unconfirmed window; -1 while it is not. */
-    private long dryFrom = -1;
     private boolean everConnected;
     private boolean progressOnConnection;
     private final Backoff backoff;
@@ -82,10 +80,9 @@ public final class StreamWorker implements SenderWorker, Runnable {
         this.key = key;
         this.thread = new Thread(this, name);
         this.thread.setDaemon(true);
-        Confirmation confirmation = sender.options.confirmation();
-        this.sentinelMode = confirmation.kind() == Confirmation.Kind.SENTINEL;
-        this.confirmNanos = confirmation.duration().toNanos();
-        this.sentinelSpacing = sentinelSpacing(sender.options);
+        this.settings = new BinaryEngine.Settings(sender.options.confirmation(), SENTINEL_LINGER_NANOS, CHUNK_BYTES);
+        this.spacing = SentinelSpacing.adaptive(sentinelSpacing(sender.options));
+        this.window = new UnconfirmedWindow<>(sender.options.confirmation().kind() != Confirmation.Kind.SENTINEL);
         this.backoff = new Backoff(sender.options.reconnectBackoff(), sender.options.maxReconnectBackoff());
     }
 
@@ -102,7 +99,7 @@ public final class StreamWorker implements SenderWorker, Runnable {
 
     @Override
     public boolean isConnected() {
-        GatewayConnection c = connection;
+        GatewayConnection<StreamEntry> c = connection;
         return c != null && c.isUsable();
     }
 
@@ -115,7 +112,7 @@ public final class StreamWorker implements SenderWorker, Runnable {
      */
     @Override
     public List<StreamEntry> stop() {
-        GatewayConnection c = connection;
+        GatewayConnection<StreamEntry> c = connection;
         if (c != null) {
             c.close();
         }
@@ -160,19 +157,21 @@ public final class StreamWorker implements SenderWorker, Runnable {
             Thread.currentThread().interrupt();
         } catch (Error e) {
             LOG.error("Sender thread {} failed; its notifications are handed back as unsent.", thread.getName(), e);
-            for (StreamEntry entry : window) {
-                sender.finishUnsent(entry, e);
+            GatewayConnection<StreamEntry> c = connection;
+            if (c != null) {
+                for (StreamEntry entry : c.engine().abandon()) {
+                    sender.finishUnsent(entry, e);
+                }
             }
-            window.clear();
         } finally {
-            GatewayConnection c = connection;
+            GatewayConnection<StreamEntry> c = connection;
             if (c != null) {
                 c.close();
+                List<StreamEntry> unconfirmed = c.engine().abandon();
+                unconfirmed.forEach(entry -> entry.fateUnknown = true); // written, never confirmed
+                leftovers.addAll(unconfirmed);
             }
-            window.forEach(entry -> entry.fateUnknown = true); // written, never confirmed
-            leftovers.addAll(window);
             leftovers.addAll(batch);
-            window.clear();
             inFlight = 0;
             sender.session.untrack(thread);
         }
@@ -185,31 +184,28 @@ public final class StreamWorker implements SenderWorker, Runnable {
      * connection after a backoff, so that one bad thing never stops the sender.
      */
     private void recover(RuntimeException defect) throws InterruptedException {
-        LOG.error("Sender thread {} met an unexpected failure; the {} notification(s) on its connection are handed "
-                + "back as unsent and it reconnects.", thread.getName(), window.size(), defect);
-        GatewayConnection c = connection;
+        GatewayConnection<StreamEntry> c = connection;
         connection = null;
+        List<StreamEntry> unconfirmed = List.of();
         if (c != null) {
             c.close();
+            unconfirmed = c.engine().abandon();
         }
-        for (StreamEntry entry : window) {
+        LOG.error("Sender thread {} met an unexpected failure; the {} notification(s) on its connection are handed "
+                + "back as unsent and it reconnects.", thread.getName(), unconfirmed.size(), defect);
+        for (StreamEntry entry : unconfirmed) {
             sender.finishUnsent(entry, defect);
         }
-        window.clear();
         batch.clear();
         inFlight = 0;
-        sentinelIdentifier = -1;
         backOff();
     }
 
     private void step() throws InterruptedException {
-        GatewayConnection c = connection;
+        GatewayConnection<StreamEntry> c = connection;
         if (c != null && c.signal().isDone()) {
             settle(c, null);
             return;
-        }
-        if (!sentinelMode) {
-            confirmQuiet();
         }
         if (c == null) {
             if (!sender.hasQueued() || sender.permanentFailure() != null) {
@@ -219,38 +215,28 @@ public final class StreamWorker implements SenderWorker, Runnable {
             connect();
             return;
         }
-        if (sentinelIdentifier >= 0) {
+        BinaryEngine<StreamEntry> engine = c.engine();
+        engine.confirmQuiet(System.nanoTime(), fates);
+        if (engine.awaitingSentinel()) {
             awaitSentinel(c);
             return;
         }
+        inFlight = engine.unconfirmed();
         batch.clear();
-        sender.take(TAKE_AT_ONCE, waitNanos(), batch);
+        sender.take(TAKE_AT_ONCE, engine.waitNanos(System.nanoTime(), IDLE_WAIT_NANOS), batch);
         int taken = batch.size();
         if (taken > 0) {
             write(c, batch);
             batch.clear();
         }
-        if (connection != c || c.signal().isDone() || window.isEmpty()) {
-            dryFrom = -1;
+        if (connection != c || c.signal().isDone()) {
             return;
         }
-        if (sentinelMode && sinceSentinel >= sentinelSpacing) {
+        if (engine.sentinelDue(System.nanoTime(), taken > 0 || sender.hasQueued())) {
             writeSentinel(c);
             return;
         }
-        if (taken > 0 || sender.hasQueued()) {
-            dryFrom = -1;
-        } else if (sentinelMode) {
-            long now = System.nanoTime();
-            if (dryFrom < 0) {
-                dryFrom = now;
-            } else if (now - dryFrom >= SENTINEL_LINGER_NANOS) {
-                dryFrom = -1;
-                writeSentinel(c);
-                return;
-            }
-        }
-        if (taken < SMALL_TAKE) {
+        if (engine.unconfirmed() > 0 && taken < SMALL_TAKE) {
             LockSupport.parkNanos(COALESCE_NANOS);
         }
     }
@@ -267,7 +253,7 @@ public final class StreamWorker implements SenderWorker, Runnable {
     private void connect() throws InterruptedException {
         connecting = true;
         try {
-            GatewayConnection opened = sender.session.openStreamConnection(key);
+            GatewayConnection<StreamEntry> opened = sender.session.openStreamConnection(key, settings, spacing, window);
             if (sender.isStopped()) {
                 opened.close();
                 return;
@@ -278,7 +264,6 @@ public final class StreamWorker implements SenderWorker, Runnable {
             }
             everConnected = true;
             progressOnConnection = false;
-            sinceSentinel = 0;
             connection = opened;
         } catch (IOException | RuntimeException e) {
             if (SessionEngine.isPermanent(e)) {
@@ -305,89 +290,60 @@ public final class StreamWorker implements SenderWorker, Runnable {
         }
     }
 
-    private long waitNanos() {
-        if (window.isEmpty()) {
-            return IDLE_WAIT_NANOS;
-        }
-        if (sentinelMode) {
-            return 0;
-        }
-        long due = window.peekFirst().writtenAtNanos + confirmNanos - System.nanoTime();
-        return Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(due, IDLE_WAIT_NANOS));
-    }
-
-    private void write(GatewayConnection c, List<StreamEntry> entries) {
-        buffer.clear();
+    private void write(GatewayConnection<StreamEntry> c, List<StreamEntry> entries) {
+        BinaryEngine<StreamEntry> engine = c.engine();
         long now = System.nanoTime();
         int written = 0;
         for (int index = 0; index < entries.size(); index++) {
             StreamEntry entry = entries.get(index);
-            Notification n = entry.notification;
             try {
-                BinaryFrameCheck.check(n);
+                if (!engine.offer(entry, entry.notification, now)) {
+                    if (!flush(c)) {
+                        // The connection failed; the entries not yet in the window go back to the queue.
+                        sender.written.add(written);
+                        sender.requeueFront(entries.subList(index, entries.size()), false);
+                        return;
+                    }
+                    if (!engine.offer(entry, entry.notification, now)) {
+                        throw new IllegalStateException("The engine refused a frame with an empty output.");
+                    }
+                }
             } catch (InvalidNotificationException unwritable) {
                 // Refused at submit by the sender's check; kept here so that no path can write half a frame.
                 sender.finishUnsent(entry, unwritable);
                 continue;
             }
-            long expiry = n.expiry().map(java.time.Instant::getEpochSecond).orElse(NotificationEncoder.NO_EXPIRY);
-            int priority = n.priority().orElse(NotificationEncoder.NO_PRIORITY);
-            int size = NotificationEncoder.frameSize(n.token().length(), n.payload().size(),
-                    expiry != NotificationEncoder.NO_EXPIRY, priority != NotificationEncoder.NO_PRIORITY);
-            if (buffer.remaining() < size && !flush(c)) {
-                // The connection failed; the entries not yet in the window go back to the queue.
-                sender.requeueFront(entries.subList(index, entries.size()), false);
-                return;
-            }
-            if (buffer.capacity() < size) {
-                buffer = ByteBuffer.allocate(size);
-            }
-            entry.identifier = c.takeIdentifier();
-            entry.writtenAtNanos = now;
             if (entry.writes++ > 0) {
                 sender.resent.increment();
             }
-            NotificationEncoder.writeFrame(buffer, entry.identifier, n.token(), n.payload(), expiry, priority);
-            window.addLast(entry);
-            sinceSentinel++;
             written++;
         }
-        inFlight = window.size();
+        inFlight = engine.unconfirmed();
         sender.written.add(written);
         flush(c);
     }
 
-    /** Writes the buffer; false when the connection failed (then it is settled). */
-    private boolean flush(GatewayConnection c) {
-        buffer.flip();
+    /** Writes the engine's output; false when the connection failed (then it is settled). */
+    private boolean flush(GatewayConnection<StreamEntry> c) {
         try {
-            if (buffer.hasRemaining()) {
-                c.write(buffer);
-            }
-            buffer.clear();
+            c.engine().flushTo(c::write);
             return true;
         } catch (IOException e) {
-            buffer.clear();
             settle(c, e);
             return false;
         }
     }
 
-    private void writeSentinel(GatewayConnection c) {
-        long identifier = c.takeIdentifier();
-        buffer.clear();
-        NotificationEncoder.writeFrame(buffer, identifier, (byte[]) null, SENTINEL_PAYLOAD, NotificationEncoder.NO_EXPIRY,
-                NotificationEncoder.NO_PRIORITY);
-        // Known before the write: the server may answer it and close before the write call returns.
-        sentinelIdentifier = identifier;
+    private void writeSentinel(GatewayConnection<StreamEntry> c) {
+        // Its identifier is known before the write: the server may answer it and close before the write returns.
+        c.engine().writeSentinel();
         if (flush(c)) {
-            sentinelDeadline = System.nanoTime() + confirmNanos;
-            sinceSentinel = 0;
+            c.engine().sentinelFlushed(System.nanoTime());
         }
     }
 
-    private void awaitSentinel(GatewayConnection c) throws InterruptedException {
-        long left = sentinelDeadline - System.nanoTime();
+    private void awaitSentinel(GatewayConnection<StreamEntry> c) throws InterruptedException {
+        long left = c.engine().sentinelDeadline() - System.nanoTime();
         if (left > 0) {
             try {
                 c.signal().get(left, TimeUnit.NANOSECONDS);
@@ -398,28 +354,48 @@ public final class StreamWorker implements SenderWorker, Runnable {
             }
         }
         if (!c.signal().isDone()) {
-            settle(c, new java.net.SocketTimeoutException("The server did not reject the sentinel notification within "
-                    + sender.options.confirmation().duration() + "."));
+            settle(c, c.engine().sentinelTimeout());
         } else {
             settle(c, null);
         }
     }
 
-    private void confirmQuiet() {
-        long now = System.nanoTime();
-        StreamEntry head;
-        while ((head = window.peekFirst()) != null && now - head.writtenAtNanos >= confirmNanos) {
-            window.pollFirst();
-            sender.finishAccepted(head);
+    /** The sender's side of the engine's fates. */
+    private final class Fates implements BinaryFates<StreamEntry> {
+        /** The notification an error response refused on the connection being settled, for its end's report. */
+        Notification rejected;
+
+        @Override
+        public void accepted(List<StreamEntry> entries) {
+            sender.finishAccepted(entries);
             progressOnConnection = true;
         }
-        inFlight = window.size();
+
+        @Override
+        public void rejected(StreamEntry entry, Status status) {
+            rejected = entry.notification;
+            sender.finishRejected(entry, status, null);
+            progressOnConnection = true;
+        }
+
+        @Override
+        public void resend(List<StreamEntry> entries, boolean fateUnknown) {
+            sender.requeueFront(entries, fateUnknown);
+        }
+
+        @Override
+        public void handedBack(List<StreamEntry> entries, DeliveryError error) {
+            for (StreamEntry entry : entries) {
+                sender.finishUnsent(entry, new NotDeliveredException(error.description(), error.status().orElse(null),
+                        error.cause().orElse(null)));
+            }
+        }
     }
 
-    /** The connection answered with an error response or ended: decide every notification of the window. */
-    private void settle(GatewayConnection c, Throwable failure) {
+    /** The connection answered with an error response or ended: the engine decides every notification of the window. */
+    private void settle(GatewayConnection<StreamEntry> c, Throwable failure) {
         c.close();
-        if (failure != null && c.errorResponse() == null) {
+        if (failure != null && c.engine().errorResponse() == null) {
             // A failed write: the reader may still deliver the error response that explains it.
             try {
                 c.closedFuture().get(2, TimeUnit.SECONDS);
@@ -430,65 +406,22 @@ public final class StreamWorker implements SenderWorker, Runnable {
             }
         }
         connection = null;
-        List<StreamEntry> entries = new ArrayList<>(window);
-        window.clear();
         inFlight = 0;
-        ErrorResponse response = c.errorResponse();
-        String endpoint = key.endpoint().toString();
-        List<StreamEntry> resend = new ArrayList<>();
-        boolean healthy = response != null;
-        boolean blind = response == null;
-        Notification rejectedNotification = null;
-        if (response != null && sentinelIdentifier >= 0 && response.identifier() == sentinelIdentifier) {
-            sender.finishAccepted(entries);
-        } else if (entries.isEmpty()) {
-            if (response != null) {
-                LOG.warn("Gateway {} sent {} for no notification still in flight (a late answer about one already "
-                        + "confirmed by the quiet period).", endpoint, response);
-            }
-        } else {
-            int[] positions = new int[entries.size()];
-            java.util.Arrays.setAll(positions, i -> i);
-            AttemptOutcome outcome = response != null
-                    ? AttemptOutcome.decide(positions, positions.length, entries.get(0).identifier,
-                    AttemptOutcome.Ending.ERROR_RESPONSE, response, null, endpoint)
-                    : AttemptOutcome.decide(positions, positions.length, entries.get(0).identifier,
-                    AttemptOutcome.Ending.DIED, null, failure != null ? failure : causeOf(c.closeReason()), endpoint);
-            for (int i : outcome.accepted()) {
-                sender.finishAccepted(entries.get(i));
-            }
-            if (outcome.rejected() >= 0) {
-                rejectedNotification = entries.get(outcome.rejected()).notification;
-                sender.finishRejected(entries.get(outcome.rejected()), outcome.rejectedStatus(), null);
-            }
-            DeliveryError error = outcome.error();
-            for (int i : outcome.handBack()) {
-                sender.finishUnsent(entries.get(i), new NotDeliveredException(error.description(),
-                        error.status().orElse(null), error.cause().orElse(null)));
-            }
-            for (int i : outcome.resend()) {
-                resend.add(entries.get(i));
-            }
-            if (response != null
-                    && AttemptOutcome.positionOf(response.identifier(), entries.get(0).identifier, entries.size()) < 0) {
-                blind = true;
-                if (error != null) {
-                    LOG.warn("{}", error.description());
-                }
-            }
-            if (outcome.madeProgress()) {
-                progressOnConnection = true;
-            }
-        }
-        boolean sentinel = response != null && sentinelIdentifier >= 0 && response.identifier() == sentinelIdentifier;
-        sentinelIdentifier = -1;
-        sender.requeueFront(resend, blind);
         Throwable cause = failure != null ? failure : causeOf(c.closeReason());
-        reportEnd(c, response, sentinel, cause, entries.size(), rejectedNotification);
-        if (response == null && cause != null && SessionEngine.isPermanent(cause)) {
+        fates.rejected = null;
+        BinarySettlement end = c.engine().end(cause, List.of(), fates);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("Connection to {} settled: {} unconfirmed, error response {}, sentinel answered {}; {}.",
+                    key.endpoint(), end.unanswered(), end.response(), end.sentinelAnswered(), spacing);
+        }
+        if (end.unattributed() && end.error() != null) {
+            LOG.warn("{}", end.error().description());
+        }
+        reportEnd(c, end.response(), end.sentinelAnswered(), cause, end.unanswered(), fates.rejected);
+        if (end.response() == null && cause != null && SessionEngine.isPermanent(cause)) {
             sender.failPermanently(cause);
         }
-        if (healthy || progressOnConnection) {
+        if (end.response() != null || progressOnConnection) {
             backoff.reset();
         } else {
             try {
@@ -503,7 +436,7 @@ public final class StreamWorker implements SenderWorker, Runnable {
      * Tells the sender's listener how the connection ended, unless the sender ended it (its sentinel's answer, an
      * idle close).
      */
-    private void reportEnd(GatewayConnection c, ErrorResponse response, boolean sentinel, Throwable cause,
+    private void reportEnd(GatewayConnection<StreamEntry> c, ErrorResponse response, boolean sentinel, Throwable cause,
                            int unanswered, Notification rejected) {
         CloseReason reason = c.closeReason();
         if (sentinel) {

@@ -19,7 +19,10 @@ import dev.apns.internal.binary.BatchSender;
 import dev.apns.internal.binary.BinaryFrameCheck;
 import dev.apns.internal.binary.ConnectionPool;
 import dev.apns.internal.binary.FeedbackReader;
+import dev.apns.internal.binary.BinaryEngine;
 import dev.apns.internal.binary.GatewayConnection;
+import dev.apns.internal.binary.SentinelSpacing;
+import dev.apns.internal.binary.UnconfirmedWindow;
 import dev.apns.internal.delivery.Http2Batch;
 import dev.apns.internal.delivery.Http2Exchange;
 import dev.apns.internal.delivery.Http2Target;
@@ -249,12 +252,17 @@ public final class SessionEngine {
         senders.remove(sender);
     }
 
-    /** A new, unpooled gateway connection for a sender's worker. */
-    public GatewayConnection openStreamConnection(PoolKey key) throws IOException {
+    /**
+     * A new, unpooled gateway connection for a sender's worker, confirming as {@code settings} and {@code spacing}
+     * say, its engine keeping the unconfirmed notifications in the worker's {@code window}.
+     */
+    public <T> GatewayConnection<T> openStreamConnection(PoolKey key, BinaryEngine.Settings settings,
+                                                         SentinelSpacing spacing, UnconfirmedWindow<T> window)
+            throws IOException {
         if (closed) {
             throw new IllegalStateException("The session is closed.");
         }
-        GatewayConnection connection = new GatewayConnection(key, config.firstIdentifier());
+        GatewayConnection<T> connection = new GatewayConnection<>(key, config.firstIdentifier(), settings, spacing, window);
         connection.markInUse(true);
         connection.attach(backend.connect(request(key.endpoint(), key.certificate()), connection));
         return connection;
@@ -319,12 +327,13 @@ public final class SessionEngine {
     }
 
     /** A pooled connection for the key, or a new one. */
-    public GatewayConnection acquire(PoolKey key) throws IOException {
-        GatewayConnection connection = pool.borrow(key);
+    public GatewayConnection<Integer> acquire(PoolKey key) throws IOException {
+        GatewayConnection<Integer> connection = pool.borrow(key);
         if (connection != null) {
             return connection;
         }
-        connection = new GatewayConnection(key, config.firstIdentifier());
+        connection = new GatewayConnection<>(key, config.firstIdentifier(), batchSettings(),
+                SentinelSpacing.fixed(Integer.MAX_VALUE));
         connection.attach(backend.connect(request(key.endpoint(), key.certificate()), connection));
         if (!pool.register(connection)) {
             connection.close();
@@ -334,11 +343,19 @@ public final class SessionEngine {
         return connection;
     }
 
-    public void release(GatewayConnection connection) {
+    /**
+     * How a pooled connection's engine confirms: the session's confirmation, one sentinel per send (after its
+     * last frame: the spacing is fixed at "never" in between), frames written in chunks of {@code writeChunkBytes}.
+     */
+    private BinaryEngine.Settings batchSettings() {
+        return new BinaryEngine.Settings(config.confirmation(), 0, Math.max(1024, config.writeChunkBytes()));
+    }
+
+    public void release(GatewayConnection<Integer> connection) {
         pool.release(connection);
     }
 
-    public void discard(GatewayConnection connection) {
+    public void discard(GatewayConnection<Integer> connection) {
         pool.discard(connection);
     }
 
