@@ -9,9 +9,9 @@ import dev.apns.Payload;
 import dev.apns.Protocol;
 import dev.apns.SenderMetrics;
 import dev.apns.SenderOptions;
-import dev.apns.testkit.MockApnsServer;
-import dev.apns.testkit.ReceivedNotification;
-import dev.apns.testkit.TestCertificates;
+import dev.apns.mock.binary.MockApnsServer;
+import dev.apns.mock.binary.ReceivedNotification;
+import dev.apns.mock.credentials.TestCertificates;
 
 import java.time.Duration;
 import java.util.HashSet;

@@ -12,6 +12,8 @@ final class Backoff {
     private final long firstNanos;
     private final long maxNanos;
     private long stepNanos;
+    /** Connections in a row that carried notifications and ended without a word, since the last progress. */
+    private int silentDeathsInARow;
 
     Backoff(Duration first, Duration max) {
         this.firstNanos = first.toNanos();
@@ -34,6 +36,25 @@ final class Backoff {
     /** Progress was made: the next wait starts from the first step again. */
     void reset() {
         stepNanos = firstNanos;
+        silentDeathsInARow = 0;
+    }
+
+    /**
+     * How long to wait before reconnecting after a connection ended without progress (nothing confirmed, no
+     * answer), in nanoseconds. A connection that carried notifications before it died without a word did reach the
+     * server: the first such death in a row reconnects at once, with the backoff started again (progress is
+     * progress: a death every few thousand notifications must not stretch a run with ever longer waits); a second one
+     * in a row, or a connection that carried nothing, waits as {@link #nextWaitNanos()} says, so that a server that
+     * drops every connection is not met with a storm of reconnects.
+     *
+     * @param carried whether notifications were written on the connection and left unanswered
+     */
+    long afterUnansweredEnd(boolean carried) {
+        if (carried && silentDeathsInARow++ == 0) {
+            stepNanos = firstNanos;
+            return 0;
+        }
+        return nextWaitNanos();
     }
 
     /** Between half and all of {@code nanos}, uniformly, so that many clients do not retry in step. */

@@ -279,7 +279,11 @@ public final class StreamWorker implements SenderWorker, Runnable {
     }
 
     private void backOff() throws InterruptedException {
-        long until = System.nanoTime() + backoff.nextWaitNanos();
+        backOff(backoff.nextWaitNanos());
+    }
+
+    private void backOff(long waitNanos) throws InterruptedException {
+        long until = System.nanoTime() + waitNanos;
         while (!sender.isStopped()) {
             long left = until - System.nanoTime();
             if (left <= 0) {
@@ -425,7 +429,7 @@ public final class StreamWorker implements SenderWorker, Runnable {
             backoff.reset();
         } else {
             try {
-                backOff();
+                backOff(backoff.afterUnansweredEnd(end.unanswered() > 0));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
