@@ -49,6 +49,8 @@ final class Http2Link implements Connection.Listener, Http2Listener {
     private volatile boolean outputPending = true;
     private volatile boolean goneAway;
     private volatile String failure;
+    /** Whether {@link #failure} is the server's breach of the protocol, rather than a failed write or a timeout. */
+    private volatile boolean protocolFailure;
     private volatile boolean closed;
     private volatile CloseReason closeReason;
     private volatile long roundTripNanos = -1;
@@ -99,6 +101,11 @@ final class Http2Link implements Connection.Listener, Http2Listener {
 
     boolean isClosed() {
         return closed;
+    }
+
+    /** Whether {@link #failure()} is the server's breach of the HTTP/2 protocol. */
+    boolean isProtocolFailure() {
+        return protocolFailure;
     }
 
     String failure() {
@@ -226,6 +233,7 @@ final class Http2Link implements Connection.Listener, Http2Listener {
                 engine().receive(bytes, System.nanoTime());
             } catch (Http2Exception e) {
                 if (failure == null) {
+                    protocolFailure = true;
                     failure = "The server broke the HTTP/2 protocol: " + e.getMessage();
                     LOG.warn("{} ({}); the connection is closed and its unanswered notifications are sent again.",
                             failure, worker.endpoint());

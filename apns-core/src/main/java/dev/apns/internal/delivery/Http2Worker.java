@@ -282,8 +282,13 @@ public final class Http2Worker implements SenderWorker, Runnable {
         current = null;
         if (link.failure() != null) {
             flush(link); // a GOAWAY the engine queued for a protocol error
-            connectionEnded("ProtocolError", "The server at " + target.endpoint() + " broke the HTTP/2 protocol ("
-                    + link.failure() + "); the connection was closed.", link.inFlight());
+            if (link.isProtocolFailure()) {
+                connectionEnded("ProtocolError", "The server at " + target.endpoint() + " broke the HTTP/2 protocol ("
+                        + link.failure() + "); the connection was closed.", link.inFlight());
+            } else {
+                connectionEnded("ConnectionError", "The connection to " + target.endpoint() + " failed ("
+                        + link.failure() + "); it was closed.", link.inFlight());
+            }
             link.fail(link.failure());
         } else if (!link.isClosed()) {
             draining.add(link);
