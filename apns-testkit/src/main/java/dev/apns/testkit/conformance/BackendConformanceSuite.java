@@ -442,52 +442,6 @@ public abstract class BackendConformanceSuite extends TransportAreas {
             }
         }
 
-        @Test
-        @Timeout(30)
-        @DisplayName("[e2e-19] a silent death and two refused reconnects do not end a batch: a connection that "
-                + "carried notifications is progress")
-        void aSilentDeathAndTwoRefusedReconnectsDoNotEndABatch() {
-            List<DeviceToken> tokens = tokens(5_000);
-            ApnsSession session = session(pooledBuilder());
-            session.send(message(tokens(1)));
-            server.reset();
-            server.closeSilentlyAfter(1_500);
-            server.refuseNextHandshakes(2);
-
-            Result result = session.send(message(tokens));
-
-            assertThat(server.refusedConnections()).isEqualTo(2);
-            assertThat(result.retry()).isEmpty();
-            assertThat(result.accepted()).containsExactlyInAnyOrderElementsOf(tokens);
-            assertThat(new HashSet<>(receivedTokens())).containsAll(tokens);
-        }
-
-        @Test
-        @Timeout(30)
-        @DisplayName("[e2e-20] a batch handed back after a silent death says which tokens the server may have: "
-                + "resending only the others duplicates nothing")
-        void aBatchHandedBackAfterASilentDeathSaysWhichTokensTheServerMayHave() {
-            List<DeviceToken> tokens = tokens(5_000);
-            ApnsSession session = session(pooledBuilder().maxAttemptsWithoutProgress(2));
-            session.send(message(tokens(1)));
-            server.reset();
-            server.closeSilentlyAfter(1_500);
-            server.refuseNextHandshakes(1_000);
-
-            Result result = session.send(message(tokens));
-
-            assertThat(result.retry()).isPresent();
-            List<DeviceToken> handedBack = result.retry().orElseThrow().tokens();
-            Set<DeviceToken> received = new HashSet<>(receivedTokens());
-            assertThat(received).hasSize(1_500);
-            assertThat(result.accepted()).isEmpty();
-            assertThat(handedBack).containsExactlyInAnyOrderElementsOf(tokens);
-            assertThat(result.possiblyDelivered()).as("what the server took is flagged: resending only the rest "
-                    + "duplicates nothing").containsAll(received).isSubsetOf(handedBack);
-            assertThat(result.errors()).as("the refused reconnects that ended it")
-                    .anySatisfy(error -> assertThat(error.description()).contains("handshake"));
-        }
-
         /**
          * A session builder on a new instance of the backend, which the test closes after the session. It
          * confirms batches with a sentinel, so that what the tests count is exact however loaded the machine
@@ -994,6 +948,14 @@ public abstract class BackendConformanceSuite extends TransportAreas {
     class Proxies extends ProxyObligations {
         Proxies() {
             super(new SuiteFixture());
+        }
+    }
+
+    @Nested
+    @DisplayName("Batches after silent deaths and refused reconnects")
+    class BatchRecovery extends BatchRecoveryObligations {
+        BatchRecovery() {
+            super(BackendConformanceSuite.this);
         }
     }
 
