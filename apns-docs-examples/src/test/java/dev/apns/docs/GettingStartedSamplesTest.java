@@ -126,6 +126,8 @@ class GettingStartedSamplesTest {
     private static final Path MODULE = Path.of("").toAbsolutePath();
     private static final Path ROOT = MODULE.getParent();
     private static final Pattern XML_BLOCK = Pattern.compile("```xml\\n(.*?)```", Pattern.DOTALL);
+    /** The JUnit this build pins (the parent pom's junit.version); the sample pom names the same. */
+    private static final String JUNIT_VERSION = junitVersion();
     private static final Pattern VERSION = Pattern.compile("<artifactId>apns-parent</artifactId>\\s*<version>([^<]+)</version>");
 
     @Test
@@ -148,9 +150,14 @@ class GettingStartedSamplesTest {
         assertThat(text(document.getDocumentElement(), "apns.version")).isEqualTo(thisVersion);
 
         List<String> apnsArtifacts = new ArrayList<>();
+        List<String> testFrameworks = new ArrayList<>();
         NodeList dependencies = document.getElementsByTagName("dependency");
         for (int i = 0; i < dependencies.getLength(); i++) {
             Element dependency = (Element) dependencies.item(i);
+            if (text(dependency, "groupId").equals("org.junit.jupiter")) {
+                testFrameworks.add(text(dependency, "artifactId") + ":" + text(dependency, "version") + ":"
+                        + text(dependency, "scope"));
+            }
             if (text(dependency, "groupId").equals("dev.apns")) {
                 String artifact = text(dependency, "artifactId");
                 apnsArtifacts.add(artifact + (text(dependency, "scope").isEmpty() ? "" : ":" + text(dependency, "scope")));
@@ -159,7 +166,19 @@ class GettingStartedSamplesTest {
             }
         }
         assertThat(apnsArtifacts).containsExactly("apns-core", "apns-backend-blocking", "apns-mock:test");
+        assertThat(testFrameworks).as("the first test needs JUnit, which apns-mock does not bring")
+                .containsExactly("junit-jupiter:" + JUNIT_VERSION + ":test");
         assertThat(text(document.getDocumentElement(), "maven.compiler.release")).isEqualTo("17");
+    }
+
+    private static String junitVersion() {
+        try {
+            Matcher m = Pattern.compile("<junit.version>([^<]+)</junit.version>")
+                    .matcher(Files.readString(ROOT.resolve("pom.xml"), StandardCharsets.UTF_8));
+            return m.find() ? m.group(1) : "";
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static String text(Element parent, String tag) {
