@@ -3,7 +3,6 @@ package dev.apns.internal.delivery;
 import dev.apns.Endpoint;
 import dev.apns.Http2Reason;
 import dev.apns.NotDeliveredException;
-import dev.apns.internal.session.SessionEngine;
 import dev.apns.spi.CloseReason;
 import dev.apns.spi.Connection;
 import org.slf4j.Logger;
@@ -319,13 +318,9 @@ public final class Http2Worker implements SenderWorker, Runnable {
             nextProbeNanos = System.nanoTime();
             flush(link);
         } catch (IOException | RuntimeException e) {
-            if (SessionEngine.isPermanent(e)) {
-                sender.failPermanently(e);
-                return;
+            if (!sender.connectFailed(target.endpoint(), e, backoff.stepNanos())) {
+                backOff();
             }
-            LOG.debug("Connecting to {} failed: {}; retrying in {} ms.", target.endpoint(), e.toString(),
-                    TimeUnit.NANOSECONDS.toMillis(backoff.stepNanos()));
-            backOff();
         } finally {
             connecting = false;
         }

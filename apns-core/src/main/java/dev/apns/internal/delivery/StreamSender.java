@@ -546,6 +546,21 @@ public final class StreamSender implements ApnsSender {
         }
     }
 
+    /**
+     * A worker's connect failed: when no reconnect can heal it, fails the sender for good and returns true;
+     * otherwise logs it and returns false, and the worker backs off ({@code retryNanos}, for the message) and tries
+     * again.
+     */
+    boolean connectFailed(Endpoint endpoint, Exception failure, long retryNanos) {
+        if (SessionEngine.isPermanent(failure)) {
+            failPermanently(failure);
+            return true;
+        }
+        LOG.debug("Connecting to {} failed: {}; retrying in {} ms.", endpoint, failure.toString(),
+                TimeUnit.NANOSECONDS.toMillis(retryNanos));
+        return false;
+    }
+
     /** A failure reconnecting cannot heal: every queued notification ends unsent with it, and so do later ones. */
     void failPermanently(Throwable cause) {
         if (permanentFailure == null) {

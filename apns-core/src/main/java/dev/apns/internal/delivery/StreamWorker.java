@@ -266,13 +266,9 @@ public final class StreamWorker implements SenderWorker, Runnable {
             progressOnConnection = false;
             connection = opened;
         } catch (IOException | RuntimeException e) {
-            if (SessionEngine.isPermanent(e)) {
-                sender.failPermanently(e);
-                return;
+            if (!sender.connectFailed(key.endpoint(), e, backoff.stepNanos())) {
+                backOff();
             }
-            LOG.debug("Connecting to {} failed: {}; retrying in {} ms.", key.endpoint(), e.toString(),
-                    TimeUnit.NANOSECONDS.toMillis(backoff.stepNanos()));
-            backOff();
         } finally {
             connecting = false;
         }

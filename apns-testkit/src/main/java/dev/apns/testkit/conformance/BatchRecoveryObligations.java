@@ -39,13 +39,8 @@ abstract class BatchRecoveryObligations {
             + "carried notifications is progress")
     void aSilentDeathAndTwoRefusedReconnectsDoNotEndABatch() {
         List<DeviceToken> tokens = SuiteFixtures.tokens(5_000);
-        ApnsSession session = pooledSession(3);
-        session.send(SuiteFixtures.message(SuiteFixtures.tokens(1)));
-        suite.server.reset();
-        suite.server.closeSilentlyAfter(1_500);
-        suite.server.refuseNextHandshakes(2);
 
-        Result result = session.send(SuiteFixtures.message(tokens));
+        Result result = sendThroughASilentDeath(tokens, 3, 2);
 
         assertThat(suite.server.refusedConnections()).isEqualTo(2);
         assertThat(result.retry()).isEmpty();
@@ -59,13 +54,8 @@ abstract class BatchRecoveryObligations {
             + "resending only the others duplicates nothing")
     void aBatchHandedBackAfterASilentDeathSaysWhichTokensTheServerMayHave() {
         List<DeviceToken> tokens = SuiteFixtures.tokens(5_000);
-        ApnsSession session = pooledSession(2);
-        session.send(SuiteFixtures.message(SuiteFixtures.tokens(1)));
-        suite.server.reset();
-        suite.server.closeSilentlyAfter(1_500);
-        suite.server.refuseNextHandshakes(1_000);
 
-        Result result = session.send(SuiteFixtures.message(tokens));
+        Result result = sendThroughASilentDeath(tokens, 2, 1_000);
 
         assertThat(result.retry()).isPresent();
         List<DeviceToken> handedBack = result.retry().orElseThrow().tokens();
@@ -77,6 +67,19 @@ abstract class BatchRecoveryObligations {
                 + "duplicates nothing").containsAll(received).isSubsetOf(handedBack);
         assertThat(result.errors()).as("the refused reconnects that ended it")
                 .anySatisfy(error -> assertThat(error.description()).contains("handshake"));
+    }
+
+    /**
+     * Sends {@code tokens} in one batch on a pooled connection that the server closes silently after 1,500 of
+     * them, and then refuses the next {@code refusals} connections.
+     */
+    private Result sendThroughASilentDeath(List<DeviceToken> tokens, int maxAttemptsWithoutProgress, int refusals) {
+        ApnsSession session = pooledSession(maxAttemptsWithoutProgress);
+        session.send(SuiteFixtures.message(SuiteFixtures.tokens(1)));
+        suite.server.reset();
+        suite.server.closeSilentlyAfter(1_500);
+        suite.server.refuseNextHandshakes(refusals);
+        return session.send(SuiteFixtures.message(tokens));
     }
 
     /**
